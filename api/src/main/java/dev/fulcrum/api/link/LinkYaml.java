@@ -1,0 +1,76 @@
+package dev.fulcrum.api.link;
+
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads {@link Link} documents from YAML, several separated by {@code ---}, exactly as users write
+ * them for {@code kubectl apply}. A document that cannot be read becomes an error naming the
+ * document and the field, and does not stop the others from being read.
+ */
+public final class LinkYaml {
+  private static final ObjectReader READER =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build()
+          .readerFor(Link.class);
+
+  private LinkYaml() {}
+
+  /** One document of a YAML stream: the Link read from it, or why it could not be read. */
+  public record Document(String source, int index, Link link, String error) {
+    /** "links.yaml#2", how messages name this document. */
+    public String label() {
+      return source + "#" + index;
+    }
+  }
+
+  /**
+   * Reads every document of {@code yaml}; {@code source} names the file in messages. Empty documents
+   * are skipped. A syntax error ends the stream there, reported as one error document.
+   */
+  public static List<Document> read(String source, String yaml) {
+    List<Document> documents = new ArrayList<>();
+    int index = 0;
+    try (MappingIterator<Link> links = READER.readValues(yaml)) {
+      while (true) {
+        index++;
+        try {
+          if (!links.hasNextValue()) {
+            break;
+          }
+          Link link = links.nextValue();
+          if (link != null) {
+            documents.add(new Document(source, index, link, null));
+          }
+        } catch (JacksonException e) {
+          documents.add(new Document(source, index, null, describe(e)));
+          if (!(e instanceof tools.jackson.databind.DatabindException)) {
+            break; // a YAML syntax error: the rest of the stream cannot be trusted
+          }
+        }
+      }
+    } catch (JacksonException e) {
+      documents.add(new Document(source, index, null, describe(e)));
+    }
+    return documents;
+  }
+
+  /** "spec.service.port: ..." from Jackson's path, without its source excerpt. */
+  private static String describe(JacksonException e) {
+    String path = e.getPath().stream()
+        .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+        .reduce("", (a, b) -> a.isEmpty() || b.startsWith("[") ? a + b : a + "." + b);
+    String message = e.getOriginalMessage();
+    int detail = message.indexOf(" at [Source");
+    if (detail > 0) {
+      message = message.substring(0, detail);
+    }
+    return path.isEmpty() ? message : path + ": " + message;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.fulcrum.controlplane;
+
+import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.MeshReconciler;
+import dev.fulcrum.controlplane.source.LinkSource;
+import dev.fulcrum.controlplane.xds.MeshPublisher;
+import dev.fulcrum.controlplane.xds.XdsServer;
+import dev.fulcrum.controlplane.xds.XdsStreamStats;
+import java.util.List;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's pipeline, end to end: a {@link LinkSource} hands over documents, the
+ * {@link MeshReconciler} makes them a model, the {@link MeshPublisher} makes that xDS, and the
+ * {@link XdsServer} streams it to proxies. Nothing downstream reaches back upstream.
+ */
+@Singleton
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final LinkSource source;
+  private final MeshReconciler reconciler;
+  private final MeshPublisher publisher;
+  private final XdsServer server;
+  private final XdsStreamStats stats;
+
+  @Inject
+  ControlPlane(LinkSource source, MeshReconciler reconciler, MeshPublisher publisher,
+      XdsServer server, XdsStreamStats stats) {
+    this.source = source;
+    this.reconciler = reconciler;
+    this.publisher = publisher;
+    this.server = server;
+    this.stats = stats;
+  }
+
+  /** Loads the Links, then starts serving: no proxy is ever answered from an empty configuration. */
+  public ControlPlane start() throws Exception {
+    source.start(this::onDocuments);
+    server.start();
+    log.info("control plane serving xDS (ADS) on port {}", server.port());
+    return this;
+  }
+
+  private void onDocuments(List<Document> documents) {
+    publisher.publish(reconciler.reconcile(documents));
+  }
+
+  public int xdsPort() {
+    return server.port();
+  }
+
+  /** The model last built from the source, with its errors. */
+  public MeshModel model() {
+    return reconciler.current();
+  }
+
+  public XdsStreamStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void close() {
+    source.close();
+    server.close();
+  }
+}

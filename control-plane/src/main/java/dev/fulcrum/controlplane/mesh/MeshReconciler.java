@@ -1,0 +1,106 @@
+package dev.fulcrum.controlplane.mesh;
+
+import dev.fulcrum.api.link.LinkYaml.Document;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the documents a source read into the next {@link MeshModel}, never losing a working Link
+ * to a bad edit: an invalid Link keeps serving its last good version, and when a document cannot
+ * be read at all (so it is unknown which Link it held) no Link is removed.
+ */
+@Singleton
+public final class MeshReconciler {
+  private static final Logger log = LoggerFactory.getLogger(MeshReconciler.class);
+
+  private final LinkValidator validator;
+  private final EndpointResolver resolver;
+  private MeshModel current = MeshModel.EMPTY;
+
+  @Inject
+  public MeshReconciler(LinkValidator validator, EndpointResolver resolver) {
+    this.validator = validator;
+    this.resolver = resolver;
+  }
+
+  public synchronized MeshModel current() {
+    return current;
+  }
+
+  /** Computes, remembers and returns the model for the complete set of {@code documents}. */
+  public synchronized MeshModel reconcile(List<Document> documents) {
+    Map<String, MeshLink> previous = new HashMap<>();
+    current.links().forEach(link -> previous.put(link.id(), link));
+    Map<String, MeshLink> links = new LinkedHashMap<>();
+    Map<Authority, String> owners = new HashMap<>();
+    List<String> errors = new ArrayList<>();
+    boolean unreadable = false;
+
+    for (Document document : documents) {
+      if (document.link() == null) {
+        unreadable = true;
+        errors.add(document.label() + ": " + document.error());
+        continue;
+      }
+      LinkOrError result = validator.validate(document.label(), document.link());
+      MeshLink link = result.link();
+      if (!result.isValid()) {
+        errors.add(result.error());
+        link = previous.get(LinkValidator.id(document.link()));
+        if (link == null) {
+          continue;
+        }
+        errors.add(document.label() + ": keeps serving the last valid version of Link " + link.id());
+      }
+      if (links.containsKey(link.id())) {
+        errors.add(document.label() + ": metadata.name: Link " + link.id() + " is declared twice; the first one is kept");
+        continue;
+      }
+      String owner = owners.putIfAbsent(link.service(), link.id());
+      if (owner != null) {
+        errors.add(document.label() + ": spec.service: " + link.service() + " is already served by Link " + owner);
+        continue;
+      }
+      links.put(link.id(), link);
+    }
+    if (unreadable) {
+      // Unknown which Links the unreadable documents held: keep every one that was serving.
+      previous.forEach((id, link) -> {
+        if (!links.containsKey(id) && owners.putIfAbsent(link.service(), id) == null) {
+          links.put(id, link);
+        }
+      });
+    }
+
+    Map<Target, List<Endpoint>> endpoints = new HashMap<>();
+    for (MeshLink link : links.values()) {
+      for (Target target : link.targets()) {
+        if (!endpoints.containsKey(target)) {
+          endpoints.put(target, resolve(link, target, errors));
+        }
+      }
+    }
+    MeshModel next = new MeshModel(List.copyOf(links.values()), endpoints, errors);
+    if (!next.errors().equals(current.errors())) {
+      next.errors().forEach(error -> log.error("invalid Link configuration: {}", error));
+    }
+    current = next;
+    return next;
+  }
+
+  private List<Endpoint> resolve(MeshLink link, Target target, List<String> errors) {
+    try {
+      return resolver.resolve(target);
+    } catch (EndpointResolver.UnresolvedTargetException e) {
+      errors.add("Link " + link.id() + ": target " + target + ": " + e.getMessage());
+      return List.of();
+    }
+  }
+}

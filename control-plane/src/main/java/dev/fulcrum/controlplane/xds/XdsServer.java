@@ -1,0 +1,56 @@
+package dev.fulcrum.controlplane.xds;
+
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Named;
+import javax.inject.Singleton;
+
+/** The ADS endpoint: java-control-plane's discovery server over grpc-netty, answering from {@link XdsCache}. */
+@Singleton
+public final class XdsServer implements AutoCloseable {
+  private final InetSocketAddress address;
+  private final XdsCache cache;
+  private final XdsStreamStats stats;
+  private Server server;
+
+  @Inject
+  public XdsServer(@Named("xdsAddress") InetSocketAddress address, XdsCache cache, XdsStreamStats stats) {
+    this.address = address;
+    this.cache = cache;
+    this.stats = stats;
+  }
+
+  public void start() throws IOException {
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(cache, stats), cache);
+    server = NettyServerBuilder.forAddress(address)
+        .addService(discovery.getAggregatedDiscoveryServiceImpl())
+        // Proxies keep their ADS stream open for their whole life; let their keepalives through.
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .build()
+        .start();
+  }
+
+  /** The port ADS is served on (the one chosen by the system when configured as 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.fulcrum.dataplane;
+
+import dev.fulcrum.dataplane.forward.ProxyServer;
+import dev.fulcrum.dataplane.forward.UpstreamChannels;
+import dev.fulcrum.dataplane.xds.XdsBootstrap;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data-plane proxy. A call's path: {@link ProxyServer} accepts it (any method), the
+ * {@code CallForwarder} opens its twin on the service's {@link UpstreamChannels} channel, grpc-xds
+ * picks the backend, and a {@code ForwardedCall} relays the two until they close.
+ */
+@Singleton
+public final class Proxy implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+
+  private final ProxyConfig config;
+  private final XdsBootstrap bootstrap;
+  private final ProxyServer server;
+  private final UpstreamChannels upstreams;
+
+  @Inject
+  Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams) {
+    this.config = config;
+    this.bootstrap = bootstrap;
+    this.server = server;
+    this.upstreams = upstreams;
+  }
+
+  public Proxy start() throws Exception {
+    bootstrap.install();
+    server.start();
+    log.info("proxy listening on {}:{}, routing {} through control plane {}",
+        config.listenAddress().getHostString(), server.port(),
+        config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
+        config.xdsServer());
+    return this;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    upstreams.close();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.fulcrum.dataplane.forward;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import javax.inject.Inject;
+
+/**
+ * Starts each inbound call's twin on the upstream channel of its service and lets a
+ * {@link ForwardedCall} relay between them. The upstream call is made in the inbound call's gRPC
+ * context, so the caller's deadline and cancellation carry over by themselves.
+ */
+public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
+  private final UpstreamChannels upstreams;
+
+  @Inject
+  public CallForwarder(UpstreamChannels upstreams) {
+    this.upstreams = upstreams;
+  }
+
+  @Override
+  public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> inbound, Metadata headers) {
+    String service = upstreams.serviceFor(inbound.getAuthority());
+    if (service == null) {
+      inbound.close(Status.UNAVAILABLE.withDescription(
+          "fulcrum proxy: the call names no service (:authority) and the proxy has no --service"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Channel channel = upstreams.channel(service);
+    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), CallOptions.DEFAULT);
+    ForwardedCall call = new ForwardedCall(inbound, outbound);
+    return call.start(headers);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.fulcrum.dataplane.forward;
+
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One call in flight through the proxy: the inbound call from the application and the outbound
+ * call to the chosen backend, with messages, headers, trailers and cancellation relayed both ways.
+ *
+ * <p>Flow control is end to end: a message is asked for on one side only once the other side is
+ * ready to send it on, so a slow reader slows its writer instead of filling the proxy's memory.
+ * Each side's callbacks run on that side's transport thread; the only state they share is the two
+ * "a message is wanted" flags, each claimed by whichever thread sees the other side ready first.
+ */
+final class ForwardedCall {
+  private final ServerCall<byte[], byte[]> inbound;
+  private final ClientCall<byte[], byte[]> outbound;
+  private final AtomicBoolean requestWanted = new AtomicBoolean();
+  private final AtomicBoolean responseWanted = new AtomicBoolean();
+
+  ForwardedCall(ServerCall<byte[], byte[]> inbound, ClientCall<byte[], byte[]> outbound) {
+    this.inbound = inbound;
+    this.outbound = outbound;
+  }
+
+  ServerCall.Listener<byte[]> start(Metadata headers) {
+    outbound.start(new FromUpstream(), headers);
+    outbound.request(1);
+    inbound.request(1);
+    return new FromCaller();
+  }
+
+  /** Asks the caller for its next message, if one is wanted and not yet asked for. */
+  private void pullRequest() {
+    if (requestWanted.compareAndSet(true, false)) {
+      inbound.request(1);
+    }
+  }
+
+  /** Asks the backend for its next message, if one is wanted and not yet asked for. */
+  private void pullResponse() {
+    if (responseWanted.compareAndSet(true, false)) {
+      outbound.request(1);
+    }
+  }
+
+  /** Events of the inbound call, from the application. */
+  private final class FromCaller extends ServerCall.Listener<byte[]> {
+    @Override
+    public void onMessage(byte[] message) {
+      outbound.sendMessage(message);
+      requestWanted.set(true);
+      if (outbound.isReady()) {
+        pullRequest();
+      }
+    }
+
+    @Override
+    public void onHalfClose() {
+      outbound.halfClose();
+    }
+
+    @Override
+    public void onCancel() {
+      outbound.cancel("fulcrum proxy: the caller cancelled the call", null);
+    }
+
+    @Override
+    public void onReady() {
+      pullResponse();
+    }
+  }
+
+  /** Events of the outbound call, from the backend (or from grpc-xds when no backend could be had). */
+  private final class FromUpstream extends ClientCall.Listener<byte[]> {
+    @Override
+    public void onHeaders(Metadata headers) {
+      inbound.sendHeaders(headers);
+    }
+
+    @Override
+    public void onMessage(byte[] message) {
+      inbound.sendMessage(message);
+      responseWanted.set(true);
+      if (inbound.isReady()) {
+        pullResponse();
+      }
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      inbound.close(status, trailers);
+    }
+
+    @Override
+    public void onReady() {
+      pullRequest();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.fulcrum.dataplane.forward;
+
+import dev.fulcrum.dataplane.ProxyConfig;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * One cached {@code xds:///service} channel per service. grpc-xds subscribes each to its Link's
+ * configuration over ADS and picks a backend per call over connections it keeps open.
+ */
+@Singleton
+public final class UpstreamChannels implements AutoCloseable {
+  private final ProxyConfig config;
+  private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  @Inject
+  public UpstreamChannels(ProxyConfig config) {
+    this.config = config;
+  }
+
+  /** The service a call goes to: the proxy's fixed service, else the call's authority; null if neither. */
+  String serviceFor(String authority) {
+    return config.service().orElse(authority);
+  }
+
+  Channel channel(String service) {
+    return channels.computeIfAbsent(service, this::open);
+  }
+
+  private ManagedChannel open(String service) {
+    return NettyChannelBuilder.forTarget("xds:///" + service)
+        .usePlaintext()
+        // Forwarding only relays bytes between transports: run it on their threads, no hand-off.
+        .directExecutor()
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .build();
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    for (ManagedChannel channel : channels.values()) {
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.fulcrum.tools;
+
+import dev.fulcrum.controlplane.ControlPlane;
+import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.source.FileLinkSource;
+import dev.fulcrum.tools.Fulcrum.UsageException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "control-plane", mixinStandardHelpOptions = true,
+    description = "Serves the Links of a YAML file to proxies over xDS (ADS), re-reading the file when it changes.")
+public final class ControlPlaneCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "YAML file of Link documents, separated by ---.")
+  Path config;
+
+  @Option(names = "--xds-port", defaultValue = "18000", description = "Port to serve ADS on (default: ${DEFAULT-VALUE}).")
+  int xdsPort;
+
+  @Option(names = "--xds-address", defaultValue = "0.0.0.0", description = "Address to serve ADS on (default: ${DEFAULT-VALUE}).")
+  String xdsAddress;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isReadable(config)) {
+      throw new UsageException("--config: cannot read " + config);
+    }
+    ControlPlane controlPlane = ControlPlaneComponent.create(
+        new InetSocketAddress(xdsAddress, xdsPort), new FileLinkSource(config));
+    controlPlane.start();
+    if (!controlPlane.model().errors().isEmpty()) {
+      controlPlane.close();
+      throw new UsageException(String.join("; ", controlPlane.model().errors()));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.fulcrum.tools;
+
+import dev.fulcrum.tools.bench.BenchCommand;
+import dev.fulcrum.tools.demo.DemoCommand;
+import dev.fulcrum.tools.echo.EchoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tools/fulcrum}: every Fulcrum command behind one launcher. */
+@Command(
+    name = "fulcrum",
+    mixinStandardHelpOptions = true,
+    version = "fulcrum 0.1.0",
+    description = "A service mesh for gRPC: per-request balancing over xDS.",
+    subcommands = {
+        EchoCommand.class,
+        ControlPlaneCommand.class,
+        ProxyCommand.class,
+        DemoCommand.class,
+        BenchCommand.class,
+    })
+public final class Fulcrum implements Runnable {
+  /** Exit code for bad flags or a bad file. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new Fulcrum());
+    line.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println(
+          "fulcrum " + e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+      return USAGE;
+    });
+    line.setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof UsageException) {
+        command.getErr().println("fulcrum " + command.getCommandName() + ": " + e.getMessage());
+        return USAGE;
+      }
+      throw e;
+    });
+    return line;
+  }
+
+  /** A bad flag value or a bad file, found after parsing: one clear line and exit code 2. */
+  public static final class UsageException extends RuntimeException {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.fulcrum.tools;
+
+import dev.fulcrum.controlplane.ControlPlane;
+import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.source.StaticLinkSource;
+import dev.fulcrum.dataplane.Proxy;
+import dev.fulcrum.dataplane.ProxyComponent;
+import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.tools.Fulcrum.UsageException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+    description = {
+        "Runs the data-plane proxy: takes any gRPC call on --listen-port and balances each request.",
+        "Either subscribe to a control plane (--xds-server, with --service to fix the service), or use",
+        "the quick form --target-ports, which embeds a control plane serving one Link for those ports."})
+public final class ProxyCommand implements Callable<Integer> {
+
+  @Option(names = "--listen-port", defaultValue = "8080", description = "Port for applications' calls (default: ${DEFAULT-VALUE}).")
+  int listenPort;
+
+  @Option(names = "--listen-address", defaultValue = "127.0.0.1",
+      description = "Address for applications' calls (default: ${DEFAULT-VALUE}, like a sidecar).")
+  String listenAddress;
+
+  @Option(names = "--max-message-size", defaultValue = "" + ProxyConfig.DEFAULT_MAX_MESSAGE_BYTES,
+      description = "Largest message passed, in bytes (default: ${DEFAULT-VALUE}).")
+  int maxMessageBytes;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Upstream upstream;
+
+  static final class Upstream {
+    @ArgGroup(exclusive = false)
+    ControlPlaneFlags controlPlane;
+
+    @Option(names = "--target-ports", split = ",", paramLabel = "PORT[,PORT...]",
+        description = "Quick form: balance over 127.0.0.1 at these ports, through an embedded control plane.")
+    List<Integer> targetPorts;
+  }
+
+  static final class ControlPlaneFlags {
+    @Option(names = "--xds-server", required = true, paramLabel = "HOST:PORT", description = "The control plane's ADS address.")
+    String xdsServer;
+
+    @Option(names = "--service", paramLabel = "NAME:PORT",
+        description = "Send every call to this Link's service (default: the service each call's :authority names).")
+    String service;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ControlPlane embedded = null;
+    String xdsServer;
+    Optional<String> service;
+    if (upstream.targetPorts != null) {
+      for (int port : upstream.targetPorts) {
+        if (port < 1 || port > 65535) {
+          throw new UsageException("--target-ports: " + port + " is not a port (1-65535)");
+        }
+      }
+      embedded = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", 0), new StaticLinkSource(
+          "--target-ports", List.of(LocalLinks.forPorts("local", LocalLinks.SERVICE, listenPort, upstream.targetPorts))));
+      embedded.start();
+      xdsServer = "127.0.0.1:" + embedded.xdsPort();
+      service = Optional.of(LocalLinks.SERVICE + ":" + listenPort);
+    } else {
+      xdsServer = HostPort.parse("--xds-server", upstream.controlPlane.xdsServer).toString();
+      service = Optional.ofNullable(upstream.controlPlane.service)
+          .map(s -> HostPort.parse("--service", s).toString());
+    }
+    Proxy proxy = ProxyComponent.create(new ProxyConfig(
+        new InetSocketAddress(listenAddress, listenPort), xdsServer, service, maxMessageBytes, nodeId()));
+    proxy.start();
+    ControlPlane toClose = embedded;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      proxy.close();
+      if (toClose != null) {
+        toClose.close();
+      }
+    }));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  /** "fulcrum-proxy-1234@host": unique per process, readable in the control plane's logs. */
+  public static String nodeId() {
+    return "fulcrum-proxy-" + ManagementFactory.getRuntimeMXBean().getName();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.fulcrum.tools.echo;
+
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "echo", mixinStandardHelpOptions = true,
+    description = "Runs a gRPC echo server that logs each request and replies with its own name.")
+public final class EchoCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(EchoCommand.class);
+
+  @Option(names = "--port", required = true, description = "Port to listen on (all interfaces).")
+  int port;
+
+  @Option(names = "--name", description = "Name put in every reply (default: the port).")
+  String name;
+
+  @Override
+  public Integer call() throws Exception {
+    String serverName = name != null ? name : String.valueOf(port);
+    try (EchoServer server = EchoServer.start(port, serverName)) {
+      log.info("echo server {} listening on port {}", serverName, server.port());
+      server.awaitTermination();
+    }
+    return 0;
+  }
+}

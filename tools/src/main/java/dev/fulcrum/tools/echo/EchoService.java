@@ -1,0 +1,152 @@
+package dev.fulcrum.tools.echo;
+
+import dev.fulcrum.echo.v1.EchoReply;
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The echo service: every reply carries the server's name, so a caller can see which backend
+ * answered. A request whose message starts with {@code "status:CODE"} fails with that code
+ * (and the rest of the message as its description), so tests can check how errors travel.
+ */
+public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(EchoService.class);
+
+  private final String name;
+  private final AtomicBoolean logRequests = new AtomicBoolean(true);
+  private final AtomicLong calls = new AtomicLong();
+
+  public EchoService(String name) {
+    this.name = name;
+  }
+
+  /** Turns the per-request log on or off (the demo silences it during its burst of calls). */
+  public void logRequests(boolean on) {
+    logRequests.set(on);
+  }
+
+  /** Calls started on this server. */
+  public long calls() {
+    return calls.get();
+  }
+
+  @Override
+  public void echo(EchoRequest request, StreamObserver<EchoReply> replies) {
+    started("Echo", request);
+    if (failed(request, replies)) {
+      return;
+    }
+    replies.onNext(reply(request, 0));
+    replies.onCompleted();
+  }
+
+  @Override
+  public void serverStream(EchoRequest request, StreamObserver<EchoReply> replies) {
+    started("ServerStream", request);
+    if (failed(request, replies)) {
+      return;
+    }
+    ServerCallStreamObserver<EchoReply> stream = (ServerCallStreamObserver<EchoReply>) replies;
+    int count = Math.max(1, request.getCount());
+    int[] next = {0};
+    // Send only while the caller keeps up: the stream obeys flow control like any real server.
+    stream.setOnReadyHandler(() -> {
+      while (stream.isReady() && next[0] < count && !stream.isCancelled()) {
+        stream.onNext(reply(request, next[0]++));
+      }
+      if (next[0] == count) {
+        next[0]++;
+        stream.onCompleted();
+      }
+    });
+  }
+
+  @Override
+  public StreamObserver<EchoRequest> clientStream(StreamObserver<EchoReply> replies) {
+    calls.incrementAndGet();
+    List<String> messages = new ArrayList<>();
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(EchoRequest request) {
+        messages.add(request.getMessage());
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        log("ClientStream", messages.size() + " messages");
+        replies.onNext(EchoReply.newBuilder().setMessage(String.join(",", messages)).setServer(name).build());
+        replies.onCompleted();
+      }
+    };
+  }
+
+  @Override
+  public StreamObserver<EchoRequest> bidiStream(StreamObserver<EchoReply> replies) {
+    calls.incrementAndGet();
+    log("BidiStream", "opened");
+    int[] index = {0};
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(EchoRequest request) {
+        replies.onNext(reply(request, index[0]++));
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        replies.onCompleted();
+      }
+    };
+  }
+
+  private void started(String method, EchoRequest request) {
+    calls.incrementAndGet();
+    log(method, "'" + abbreviate(request.getMessage()) + "'"
+        + (request.getPayload().isEmpty() ? "" : " + " + request.getPayload().size() + " bytes"));
+  }
+
+  private void log(String method, String what) {
+    if (logRequests.get()) {
+      log.info("echo {} answered {} {}", name, method, what);
+    }
+  }
+
+  private boolean failed(EchoRequest request, StreamObserver<EchoReply> replies) {
+    String message = request.getMessage();
+    if (!message.startsWith("status:")) {
+      return false;
+    }
+    String[] parts = message.substring("status:".length()).split(" ", 2);
+    Status status = Status.fromCode(Status.Code.valueOf(parts[0]))
+        .withDescription(parts.length > 1 ? parts[1] : null);
+    replies.onError(status.asRuntimeException());
+    return true;
+  }
+
+  private EchoReply reply(EchoRequest request, int index) {
+    return EchoReply.newBuilder()
+        .setMessage(request.getMessage())
+        .setPayload(request.getPayload())
+        .setServer(name)
+        .setIndex(index)
+        .build();
+  }
+
+  private static String abbreviate(String message) {
+    return message.length() <= 40 ? message : message.substring(0, 37) + "...";
+  }
+}
