@@ -47,7 +47,12 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void onDocuments(List<Document> documents) {
-    publisher.publish(reconciler.reconcile(documents));
+    List<String> previousErrors = reconciler.current().errors();
+    MeshModel model = reconciler.reconcile(documents);
+    if (!model.errors().equals(previousErrors)) {
+      model.errors().forEach(error -> log.error("invalid Link configuration: {}", error));
+    }
+    publisher.publish(model);
   }
 
   public int xdsPort() {

@@ -1,12 +1,15 @@
 package dev.fulcrum.tools;
 
+import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,13 +34,15 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     if (!Files.isReadable(config)) {
       throw new UsageException("--config: cannot read " + config);
     }
+    // Refuse a bad file at start; once running, a bad edit is logged and the last good Links serve on.
+    List<String> errors = MeshReconciler.check(
+        LinkYaml.read(config.getFileName().toString(), Files.readString(config)));
+    if (!errors.isEmpty()) {
+      throw new UsageException(String.join("; ", errors));
+    }
     ControlPlane controlPlane = ControlPlaneComponent.create(
         new InetSocketAddress(xdsAddress, xdsPort), new FileLinkSource(config));
     controlPlane.start();
-    if (!controlPlane.model().errors().isEmpty()) {
-      controlPlane.close();
-      throw new UsageException(String.join("; ", controlPlane.model().errors()));
-    }
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
     new CountDownLatch(1).await();
     return 0;

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
 import javax.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the documents a source read into the next {@link MeshModel}, never losing a working Link
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public final class MeshReconciler {
-  private static final Logger log = LoggerFactory.getLogger(MeshReconciler.class);
-
   private final LinkValidator validator;
   private final EndpointResolver resolver;
   private MeshModel current = MeshModel.EMPTY;
@@ -32,6 +28,14 @@ public final class MeshReconciler {
 
   public synchronized MeshModel current() {
     return current;
+  }
+
+  /**
+   * Checks documents without resolving anything: the errors a file would have, for a command that
+   * must refuse a bad file before it starts.
+   */
+  public static List<String> check(List<Document> documents) {
+    return new MeshReconciler(new LinkValidator(), target -> List.of()).reconcile(documents).errors();
   }
 
   /** Computes, remembers and returns the model for the complete set of {@code documents}. */
@@ -87,12 +91,8 @@ public final class MeshReconciler {
         }
       }
     }
-    MeshModel next = new MeshModel(List.copyOf(links.values()), endpoints, errors);
-    if (!next.errors().equals(current.errors())) {
-      next.errors().forEach(error -> log.error("invalid Link configuration: {}", error));
-    }
-    current = next;
-    return next;
+    current = new MeshModel(List.copyOf(links.values()), endpoints, errors);
+    return current;
   }
 
   private List<Endpoint> resolve(MeshLink link, Target target, List<String> errors) {

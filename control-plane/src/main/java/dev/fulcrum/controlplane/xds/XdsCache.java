@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *       endpoints stay available for {@link #RETAIN_REMOVED} so clients on the old route keep
  *       working until the new one reaches them.</li>
  *   <li>Unknown service: a Listener that does not exist was never answered, so the caller waited
- *       for grpc's 15 s timer. Here a new name is always answered, and a Listener's absence from
- *       the answer tells the client at once that it does not exist.</li>
+ *       for grpc's 15 s timer (grpc-xds also ignores the absence of a Listener it never had). Here a
+ *       new name is always answered, and an unknown service gets a Listener that fails its calls
+ *       at once ({@link XdsTranslator#unknownServiceListener}).</li>
  * </ul>
  * Each type has its own version (a hash of its content), so an endpoint change re-sends only
  * endpoints, and publishing an unchanged configuration sends nothing.
@@ -126,8 +127,8 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
   }
 
   private Map<String, Retired> retired(XdsType type, Served previous, Map<String, Message> next, long now) {
-    if (type.absenceDeletes() && type != XdsType.CLUSTER) {
-      return Map.of(); // a removed Listener must disappear at once: its callers then fail fast
+    if (type == XdsType.LISTENER) {
+      return Map.of(); // a removed service must go at once, so that its callers fail fast
     }
     Map<String, Retired> retired = new HashMap<>(previous.retired());
     previous.current().forEach((name, resource) -> {
@@ -217,6 +218,9 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         Message resource = now.current().get(name);
         if (resource == null && now.retired().containsKey(name)) {
           resource = now.retired().get(name).resource();
+        }
+        if (resource == null && type == XdsType.LISTENER) {
+          resource = XdsTranslator.unknownServiceListener(name);
         }
         if (resource != null) {
           resources.add(resource);

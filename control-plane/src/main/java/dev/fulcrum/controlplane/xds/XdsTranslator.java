@@ -85,6 +85,23 @@ public final class XdsTranslator {
         .build();
   }
 
+  /**
+   * The answer to a client asking for a service no Link declares. grpc-xds would otherwise wait 15 s
+   * before deciding that a never-seen Listener does not exist; a Listener whose routes have no
+   * virtual host makes it fail each call at once, UNAVAILABLE, naming the service it looked for.
+   */
+  public static Listener unknownServiceListener(String name) {
+    HttpConnectionManager manager = HttpConnectionManager.newBuilder()
+        .setStatPrefix(name)
+        .setRouteConfig(RouteConfiguration.newBuilder().setName(name))
+        .addHttpFilters(ROUTER)
+        .build();
+    return Listener.newBuilder()
+        .setName(name)
+        .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(manager)))
+        .build();
+  }
+
   static RouteConfiguration routeConfiguration(String name, MeshLink link) {
     RouteAction.Builder action = RouteAction.newBuilder().setCluster(name);
     link.requestTimeout().ifPresent(timeout -> action.setMaxStreamDuration(

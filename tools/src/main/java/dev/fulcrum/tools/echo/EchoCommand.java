@@ -17,10 +17,14 @@ public final class EchoCommand implements Callable<Integer> {
   @Option(names = "--name", description = "Name put in every reply (default: the port).")
   String name;
 
+  @Option(names = "--quiet", description = "Do not log each request (for benchmarks).")
+  boolean quiet;
+
   @Override
   public Integer call() throws Exception {
     String serverName = name != null ? name : String.valueOf(port);
     try (EchoServer server = EchoServer.start(port, serverName)) {
+      server.service().logRequests(!quiet);
       log.info("echo server {} listening on port {}", serverName, server.port());
       server.awaitTermination();
     }

@@ -1,33 +1,55 @@
 package dev.fulcrum.tools.echo;
 
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** An echo server on one port: the backend of the demo, the tests and the benchmarks. */
+/**
+ * An echo server on one port: the backend of the demo, the tests and the benchmarks. Besides the
+ * messages, it echoes metadata: every request header named {@code x-echo-*} comes back as a
+ * response header, and the trailers name the server ({@code x-echo-server}).
+ */
 public final class EchoServer implements AutoCloseable {
   /** Large enough for the 16 MiB messages the proxy must pass. */
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  public static final Metadata.Key<String> SERVER_TRAILER =
+      Metadata.Key.of("x-echo-server", Metadata.ASCII_STRING_MARSHALLER);
 
   private final EchoService service;
   private final Server server;
+  private final ScheduledExecutorService timer;
 
-  private EchoServer(EchoService service, Server server) {
+  private EchoServer(EchoService service, Server server, ScheduledExecutorService timer) {
     this.service = service;
     this.server = server;
+    this.timer = timer;
   }
 
   /** Starts a server named {@code name} on {@code address} (port 0: any free port). */
   public static EchoServer start(InetSocketAddress address, String name) throws IOException {
-    EchoService service = new EchoService(name);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "echo-" + name + "-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    EchoService service = new EchoService(name, timer);
     Server server = NettyServerBuilder.forAddress(address)
-        .addService(service)
+        .addService(ServerInterceptors.intercept(service, new MetadataEcho(name)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .build()
         .start();
-    return new EchoServer(service, server);
+    return new EchoServer(service, server, timer);
   }
 
   public static EchoServer start(int port, String name) throws IOException {
@@ -49,6 +71,7 @@ public final class EchoServer implements AutoCloseable {
   /** Stops at once, failing calls in flight: how a crashed backend looks to its callers. */
   public void kill() {
     server.shutdownNow();
+    timer.shutdownNow();
   }
 
   @Override
@@ -61,6 +84,47 @@ public final class EchoServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdownNow();
+    }
+    timer.shutdownNow();
+  }
+
+  /** Sends {@code x-echo-*} request headers back as response headers; names the server in the trailers. */
+  private static final class MetadataEcho implements ServerInterceptor {
+    private final String name;
+
+    MetadataEcho(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata requestHeaders, ServerCallHandler<Q, A> next) {
+      Metadata echoed = new Metadata();
+      for (String key : requestHeaders.keys()) {
+        if (!key.startsWith("x-echo-")) {
+          continue;
+        }
+        if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+          Metadata.Key<byte[]> binary = Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER);
+          requestHeaders.getAll(binary).forEach(value -> echoed.put(binary, value));
+        } else {
+          Metadata.Key<String> ascii = Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER);
+          requestHeaders.getAll(ascii).forEach(value -> echoed.put(ascii, value));
+        }
+      }
+      return next.startCall(new SimpleForwardingServerCall<>(call) {
+        @Override
+        public void sendHeaders(Metadata headers) {
+          headers.merge(echoed);
+          super.sendHeaders(headers);
+        }
+
+        @Override
+        public void close(Status status, Metadata trailers) {
+          trailers.put(SERVER_TRAILER, name);
+          super.close(status, trailers);
+        }
+      }, requestHeaders);
     }
   }
 }

@@ -8,6 +8,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -16,17 +18,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The echo service: every reply carries the server's name, so a caller can see which backend
  * answered. A request whose message starts with {@code "status:CODE"} fails with that code
- * (and the rest of the message as its description), so tests can check how errors travel.
+ * (and the rest of the message as its description), and one with {@code delay_ms} is answered
+ * that much later, so tests can check how errors, deadlines and cancellation travel.
  */
 public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(EchoService.class);
 
   private final String name;
+  private final ScheduledExecutorService timer;
   private final AtomicBoolean logRequests = new AtomicBoolean(true);
   private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong cancellations = new AtomicLong();
+  private final AtomicLong streamedReplies = new AtomicLong();
 
-  public EchoService(String name) {
+  /** {@code timer} delays the replies of requests that ask for it. */
+  public EchoService(String name, ScheduledExecutorService timer) {
     this.name = name;
+    this.timer = timer;
   }
 
   /** Turns the per-request log on or off (the demo silences it during its burst of calls). */
@@ -39,14 +47,32 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
     return calls.get();
   }
 
+  /** Calls whose caller cancelled them (or whose deadline passed) before they completed. */
+  public long cancellations() {
+    return cancellations.get();
+  }
+
+  /** Replies sent on server streams: how far a stream got ahead of its reader. */
+  public long streamedReplies() {
+    return streamedReplies.get();
+  }
+
   @Override
   public void echo(EchoRequest request, StreamObserver<EchoReply> replies) {
     started("Echo", request);
-    if (failed(request, replies)) {
-      return;
+    ServerCallStreamObserver<EchoReply> call = (ServerCallStreamObserver<EchoReply>) replies;
+    call.setOnCancelHandler(cancellations::incrementAndGet);
+    Runnable answer = () -> {
+      if (!call.isCancelled() && !failed(request, replies)) {
+        replies.onNext(reply(request, 0));
+        replies.onCompleted();
+      }
+    };
+    if (request.getDelayMs() > 0) {
+      timer.schedule(answer, request.getDelayMs(), TimeUnit.MILLISECONDS);
+    } else {
+      answer.run();
     }
-    replies.onNext(reply(request, 0));
-    replies.onCompleted();
   }
 
   @Override
@@ -56,12 +82,14 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
       return;
     }
     ServerCallStreamObserver<EchoReply> stream = (ServerCallStreamObserver<EchoReply>) replies;
+    stream.setOnCancelHandler(cancellations::incrementAndGet);
     int count = Math.max(1, request.getCount());
     int[] next = {0};
     // Send only while the caller keeps up: the stream obeys flow control like any real server.
     stream.setOnReadyHandler(() -> {
       while (stream.isReady() && next[0] < count && !stream.isCancelled()) {
         stream.onNext(reply(request, next[0]++));
+        streamedReplies.incrementAndGet();
       }
       if (next[0] == count) {
         next[0]++;
@@ -81,7 +109,9 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
       }
 
       @Override
-      public void onError(Throwable t) {}
+      public void onError(Throwable t) {
+        cancellations.incrementAndGet();
+      }
 
       @Override
       public void onCompleted() {
@@ -104,7 +134,9 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
       }
 
       @Override
-      public void onError(Throwable t) {}
+      public void onError(Throwable t) {
+        cancellations.incrementAndGet();
+      }
 
       @Override
       public void onCompleted() {

@@ -1,0 +1,68 @@
+package dev.fulcrum.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code tools/fulcrum} as users do: a real process, its exit code and its output. */
+final class Launcher {
+  private static final Path LAUNCHER = Path.of(System.getProperty("fulcrum.launcher", "../tools/fulcrum"));
+
+  private Launcher() {}
+
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /** Runs a command to completion. */
+  static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("fulcrum-out", ".txt");
+    Path err = Files.createTempFile("fulcrum-err", ".txt");
+    Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("fulcrum " + String.join(" ", args) + " still running after " + timeout
+          + "\n" + Files.readString(out) + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** Starts a long-running command; its output goes to {@code log}. */
+  static Process start(Path log, String... args) throws IOException {
+    return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static ProcessBuilder builder(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Waits until something accepts connections on 127.0.0.1:{@code port}. */
+  static void awaitPort(int port, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("nothing listening on port " + port + " after " + timeout);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.fulcrum.it;
+
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Steady traffic through the proxy while a test changes the configuration: a few threads calling
+ * in a loop, each call recorded with when it ended and which backend answered (or how it failed).
+ */
+final class TrafficRecorder implements AutoCloseable {
+  /** One call: when it completed (System.nanoTime), the answering server, or the failure. */
+  record Call(long endNanos, String server, String failure) {}
+
+  private final List<Call> calls = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running = true;
+
+  TrafficRecorder(Channel channel, int concurrency) {
+    EchoServiceGrpc.EchoServiceBlockingStub stub = EchoServiceGrpc.newBlockingStub(channel);
+    for (int i = 0; i < concurrency; i++) {
+      Thread thread = new Thread(() -> {
+        while (running) {
+          Call call;
+          try {
+            String server = stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .echo(EchoRequest.newBuilder().setMessage("traffic").build()).getServer();
+            call = new Call(System.nanoTime(), server, null);
+          } catch (StatusRuntimeException e) {
+            call = new Call(System.nanoTime(), null, e.getStatus().toString());
+          }
+          synchronized (calls) {
+            calls.add(call);
+          }
+        }
+      }, "traffic-" + i);
+      thread.start();
+      threads.add(thread);
+    }
+  }
+
+  List<Call> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  List<Call> callsAfter(long nanos) {
+    return calls().stream().filter(c -> c.endNanos() > nanos).toList();
+  }
+
+  List<String> failures() {
+    return calls().stream().filter(c -> c.failure() != null).map(Call::failure).toList();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+  }
+}
