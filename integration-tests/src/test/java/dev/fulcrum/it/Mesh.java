@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class Mesh implements AutoCloseable {
 
   final Path links;
   final List<EchoServer> echoes = new ArrayList<>();
-  final ControlPlane controlPlane;
+  ControlPlane controlPlane;
   final Proxy proxy;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -85,6 +86,15 @@ final class Mesh implements AutoCloseable {
     Files.writeString(next, yaml);
     Files.move(next, links, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Stops the control plane and starts a new one on the same port, as a redeploy would. */
+  void restartControlPlane(Duration downtime) throws Exception {
+    int port = controlPlane.xdsPort();
+    controlPlane.close();
+    Thread.sleep(downtime.toMillis());
+    controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", port), new FileLinkSource(links));
+    controlPlane.start();
   }
 
   EchoServer echo(int i) {

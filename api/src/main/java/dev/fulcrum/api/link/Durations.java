@@ -31,6 +31,10 @@ public final class Durations {
     if (end != text.length()) {
       return Optional.empty();
     }
-    return Optional.of(Duration.ofNanos(nanos.longValue()));
+    try {
+      return Optional.of(Duration.ofNanos(nanos.longValueExact()));
+    } catch (ArithmeticException e) {
+      return Optional.empty(); // beyond ~292 years
+    }
   }
 }

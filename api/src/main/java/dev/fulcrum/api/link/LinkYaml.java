@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -14,11 +14,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * document and the field, and does not stop the others from being read.
  */
 public final class LinkYaml {
-  private static final ObjectReader READER =
-      YAMLMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build()
-          .readerFor(Link.class);
+  private static final YAMLMapper MAPPER = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
 
   private LinkYaml() {}
 
@@ -37,28 +35,37 @@ public final class LinkYaml {
   public static List<Document> read(String source, String yaml) {
     List<Document> documents = new ArrayList<>();
     int index = 0;
-    try (MappingIterator<Link> links = READER.readValues(yaml)) {
-      while (true) {
+    try (MappingIterator<JsonNode> nodes = MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
+      while (nodes.hasNextValue()) {
         index++;
-        try {
-          if (!links.hasNextValue()) {
-            break;
-          }
-          Link link = links.nextValue();
-          if (link != null) {
-            documents.add(new Document(source, index, link, null));
-          }
-        } catch (JacksonException e) {
-          documents.add(new Document(source, index, null, describe(e)));
-          if (!(e instanceof tools.jackson.databind.DatabindException)) {
-            break; // a YAML syntax error: the rest of the stream cannot be trusted
-          }
+        JsonNode node = nodes.nextValue();
+        if (node == null || node.isNull() || node.isMissingNode()) {
+          continue; // an empty document: "---" twice, or only a comment
         }
+        documents.add(document(source, index, node));
       }
     } catch (JacksonException e) {
-      documents.add(new Document(source, index, null, describe(e)));
+      // A syntax error: the rest of the stream cannot be trusted. Blame the document it is in.
+      documents.add(new Document(source, Math.max(index, 1), null, describe(e)));
     }
     return documents;
+  }
+
+  private static Document document(String source, int index, JsonNode node) {
+    // fabric8's CustomResource fixes apiVersion and kind from the class, so check what was written.
+    String apiVersion = node.path("apiVersion").asString(null);
+    if (!Link.API_VERSION.equals(apiVersion)) {
+      return new Document(source, index, null, "apiVersion: must be " + Link.API_VERSION + ", not '" + apiVersion + "'");
+    }
+    String kind = node.path("kind").asString(null);
+    if (!"Link".equals(kind)) {
+      return new Document(source, index, null, "kind: must be Link, not '" + kind + "'");
+    }
+    try {
+      return new Document(source, index, MAPPER.treeToValue(node, Link.class), null);
+    } catch (JacksonException e) {
+      return new Document(source, index, null, describe(e));
+    }
   }
 
   /** "spec.service.port: ..." from Jackson's path, without its source excerpt. */

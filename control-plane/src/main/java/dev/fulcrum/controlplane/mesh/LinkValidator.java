@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 
 /**
- * Checks one {@link Link} field by field and converts it to a {@link MeshLink}. Every problem is
+ * Checks one {@link Link}'s metadata and spec field by field and converts it to a {@link MeshLink}. Every problem is
  * reported, each prefixed with the field's path, so that a user fixes them all in one go.
  */
 public final class LinkValidator {
@@ -31,12 +31,6 @@ public final class LinkValidator {
   public LinkOrError validate(String label, Link link) {
     List<String> errors = new ArrayList<>();
     String name = link.getMetadata() == null ? null : link.getMetadata().getName();
-    if (!Link.API_VERSION.equals(link.getApiVersion())) {
-      errors.add("apiVersion: must be " + Link.API_VERSION + ", not '" + link.getApiVersion() + "'");
-    }
-    if (!"Link".equals(link.getKind())) {
-      errors.add("kind: must be Link, not '" + link.getKind() + "'");
-    }
     if (name == null || name.isBlank()) {
       errors.add("metadata.name: is required");
     }
@@ -61,8 +55,11 @@ public final class LinkValidator {
     return LinkOrError.of(valid);
   }
 
-  /** namespace/name: how Links are told apart; file-mode Links live in "default". */
+  /** namespace/name: how Links are told apart (file-mode Links live in "default"); null without a name. */
   public static String id(Link link) {
+    if (link.getMetadata() == null || link.getMetadata().getName() == null) {
+      return null;
+    }
     String namespace = link.getMetadata().getNamespace();
     return (namespace == null ? DEFAULT_NAMESPACE : namespace) + "/" + link.getMetadata().getName();
   }
@@ -117,7 +114,7 @@ public final class LinkValidator {
       return Optional.empty();
     }
     Optional<Duration> timeout = Durations.parse(text);
-    if (timeout.isEmpty() || timeout.get().isZero()) {
+    if (timeout.isEmpty() || timeout.get().isZero() || timeout.get().isNegative()) {
       errors.add("spec.policy.request-timeout: '" + text + "' is not a positive duration such as 5s, 250ms or 1m30s");
     }
     return timeout;

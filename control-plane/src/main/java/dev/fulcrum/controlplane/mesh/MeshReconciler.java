@@ -57,7 +57,8 @@ public final class MeshReconciler {
       MeshLink link = result.link();
       if (!result.isValid()) {
         errors.add(result.error());
-        link = previous.get(LinkValidator.id(document.link()));
+        String id = LinkValidator.id(document.link());
+        link = id == null ? null : previous.get(id);
         if (link == null) {
           continue;
         }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.inject.Inject;
@@ -105,11 +106,13 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
       for (XdsType type : PUBLISH_ORDER) {
         Map<String, Message> next = Map.copyOf(resources.ofType(type));
         Served previous = served.get(type);
-        String version = versionOf(next);
+        Map<String, Retired> retired = retired(type, previous, next, now);
+        // Retired names count in the version, so that dropping one is sent to those still asking.
+        String version = versionOf(next, retired.keySet());
         if (version.equals(previous.version())) {
           continue;
         }
-        served.put(type, new Served(version, next, retired(type, previous, next, now)));
+        served.put(type, new Served(version, next, retired));
         changed.add(type);
       }
       published = true;
@@ -241,12 +244,13 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         .computeIfAbsent(type, t -> new Subscription());
   }
 
-  private static String versionOf(Map<String, Message> resources) {
+  private static String versionOf(Map<String, Message> resources, Set<String> retired) {
     Hasher hasher = Hashing.sha256().newHasher();
     new TreeMap<>(resources).forEach((name, resource) -> {
       hasher.putString(name, StandardCharsets.UTF_8);
       hasher.putBytes(resource.toByteArray());
     });
+    new TreeSet<>(retired).forEach(name -> hasher.putString("retired:" + name, StandardCharsets.UTF_8));
     return hasher.hash().toString().substring(0, 16);
   }
 

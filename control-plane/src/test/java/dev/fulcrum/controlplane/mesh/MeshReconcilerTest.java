@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class MeshReconcilerTest {
@@ -209,8 +208,19 @@ class MeshReconcilerTest {
     assertEquals(List.of(E1, new Endpoint("10.0.0.9", 7001)), model.endpointsOf(Seed.V1));
   }
 
-  @Disabled("bug: a Link read with 'metadata:' (null) makes MeshReconciler.reconcile throw a NullPointerException"
-      + " in LinkValidator.id, instead of recording 'metadata.name: is required'")
+  @Test
+  void checkReportsTheErrorsOfAFileWithoutResolvingAnything() {
+    List<Document> documents = documents(Seed.YAML.replace("strategy: round-robin", "strategy: fastest"), OTHER,
+        Seed.yaml("rival", "other.example", 443, "nowhere:1"));
+
+    assertEquals(List.of(
+            "file.yaml#1 (Link my-grpc-service): spec.strategy: 'fastest' is not one of round-robin, least-loaded, random",
+            "file.yaml#3: spec.service: other.example:443 is already served by Link default/other"),
+        MeshReconciler.check(documents));
+    assertEquals(List.of(), MeshReconciler.check(documents(Seed.YAML, OTHER)));
+    assertEquals(List.of(), lookups);
+  }
+
   @Test
   void aLinkWithNullMetadataIsAnError() {
     reconciler.reconcile(documents(OTHER));

@@ -181,6 +181,21 @@ class XdsTranslatorTest {
   }
 
   @Test
+  void theUnknownServiceListenerHasRoutesWithoutVirtualHost() throws Exception {
+    Listener listener = XdsTranslator.unknownServiceListener("unknown.example:1");
+
+    assertEquals("unknown.example:1", listener.getName());
+    HttpConnectionManager manager = listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class);
+    assertFalse(manager.hasRds(), "routes inline: nothing more to fetch");
+    assertTrue(manager.hasRouteConfig());
+    assertEquals("unknown.example:1", manager.getRouteConfig().getName());
+    assertEquals(0, manager.getRouteConfig().getVirtualHostsCount());
+    HttpFilter last = manager.getHttpFilters(manager.getHttpFiltersCount() - 1);
+    assertTrue(last.getTypedConfig().is(Router.class));
+    assertEquals(listener, XdsTranslator.unknownServiceListener("unknown.example:1"));
+  }
+
+  @Test
   void anEmptyModelGivesNoResources() {
     XdsResources resources = Fixtures.translate(MeshModel.EMPTY);
 
