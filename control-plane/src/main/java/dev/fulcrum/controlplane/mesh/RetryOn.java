@@ -1,15 +1,13 @@
 package dev.fulcrum.controlplane.mesh;
 
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The gRPC status codes a Link may retry on: exactly those grpc-xds honours in a route's
  * {@code retry_on} (gRFC A44); anything else would be silently ignored by the client, so it is
  * rejected instead.
  */
-public enum RetryOn {
+public enum RetryOn implements YamlName {
   CANCELLED("cancelled"),
   DEADLINE_EXCEEDED("deadline-exceeded"),
   INTERNAL("internal"),
@@ -23,15 +21,16 @@ public enum RetryOn {
   }
 
   /** The name users write in {@code spec.policy.retry-on}, which is also the xDS name. */
+  @Override
   public String yamlName() {
     return yamlName;
   }
 
   public static Optional<RetryOn> fromYaml(String name) {
-    return Arrays.stream(values()).filter(r -> r.yamlName.equals(name)).findFirst();
+    return YamlName.find(RetryOn.class, name);
   }
 
   public static String choices() {
-    return Arrays.stream(values()).map(RetryOn::yamlName).collect(Collectors.joining(", "));
+    return YamlName.choices(RetryOn.class);
   }
 }

@@ -1,11 +1,9 @@
 package dev.fulcrum.controlplane.mesh;
 
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** How a Link picks the backend for each request. */
-public enum Strategy {
+public enum Strategy implements YamlName {
   ROUND_ROBIN("round-robin"),
   LEAST_LOADED("least-loaded"),
   RANDOM("random");
@@ -17,16 +15,16 @@ public enum Strategy {
   }
 
   /** The name users write in {@code spec.strategy}. */
+  @Override
   public String yamlName() {
     return yamlName;
   }
 
   public static Optional<Strategy> fromYaml(String name) {
-    return Arrays.stream(values()).filter(s -> s.yamlName.equals(name)).findFirst();
+    return YamlName.find(Strategy.class, name);
   }
 
-  /** "round-robin, least-loaded, random", for error messages. */
   public static String choices() {
-    return Arrays.stream(values()).map(Strategy::yamlName).collect(Collectors.joining(", "));
+    return YamlName.choices(Strategy.class);
   }
 }

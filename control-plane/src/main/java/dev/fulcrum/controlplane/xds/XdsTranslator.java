@@ -74,15 +74,8 @@ public final class XdsTranslator {
   }
 
   static Listener listener(String name) {
-    HttpConnectionManager manager = HttpConnectionManager.newBuilder()
-        .setStatPrefix(name)
-        .setRds(Rds.newBuilder().setRouteConfigName(name).setConfigSource(ADS))
-        .addHttpFilters(ROUTER)
-        .build();
-    return Listener.newBuilder()
-        .setName(name)
-        .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(manager)))
-        .build();
+    return apiListener(name, HttpConnectionManager.newBuilder()
+        .setRds(Rds.newBuilder().setRouteConfigName(name).setConfigSource(ADS)));
   }
 
   /**
@@ -91,11 +84,13 @@ public final class XdsTranslator {
    * virtual host makes it fail each call at once, UNAVAILABLE, naming the service it looked for.
    */
   public static Listener unknownServiceListener(String name) {
-    HttpConnectionManager manager = HttpConnectionManager.newBuilder()
-        .setStatPrefix(name)
-        .setRouteConfig(RouteConfiguration.newBuilder().setName(name))
-        .addHttpFilters(ROUTER)
-        .build();
+    return apiListener(name, HttpConnectionManager.newBuilder()
+        .setRouteConfig(RouteConfiguration.newBuilder().setName(name)));
+  }
+
+  /** A Listener for grpc-xds clients: an API listener whose routes end in the router filter. */
+  private static Listener apiListener(String name, HttpConnectionManager.Builder routes) {
+    HttpConnectionManager manager = routes.setStatPrefix(name).addHttpFilters(ROUTER).build();
     return Listener.newBuilder()
         .setName(name)
         .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(manager)))
