@@ -4,8 +4,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** A {@link Link}'s request policy: how long a call may take and which failures are retried. */
+/**
+ * A {@link Link}'s request policy: how long a call may take, which failures are retried and how
+ * many times.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(
     @JsonProperty("request-timeout") String requestTimeout,
-    @JsonProperty("retry-on") List<String> retryOn) {}
+    @JsonProperty("retry-on") List<String> retryOn,
+    Integer retries) {
+
+  public Policy(String requestTimeout, List<String> retryOn) {
+    this(requestTimeout, retryOn, null);
+  }
+}

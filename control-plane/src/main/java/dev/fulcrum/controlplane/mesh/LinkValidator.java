@@ -1,9 +1,10 @@
 package dev.fulcrum.controlplane.mesh;
 
+import dev.fulcrum.api.link.Durations;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkSpec;
+import dev.fulcrum.api.link.LinkSpec.RouteSpec;
 import dev.fulcrum.api.link.LinkSpec.TargetRef;
-import dev.fulcrum.api.link.Durations;
 import dev.fulcrum.api.link.Policy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,13 +16,16 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 
 /**
- * Checks one {@link Link}'s metadata and spec field by field and converts it to a {@link MeshLink}. Every problem is
- * reported, each prefixed with the field's path, so that a user fixes them all in one go.
+ * Checks one {@link Link}'s metadata and spec field by field and converts it to a {@link MeshLink}.
+ * Every problem is reported, each prefixed with the field's path, so that a user fixes them all in
+ * one go.
  */
 public final class LinkValidator {
   /** A DNS name (RFC 1123 labels) or an IPv4 literal; IPv6 literals in brackets are not needed here. */
   private static final Pattern HOST = Pattern.compile(
       "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  /** {@code /pkg.Service/Method} or {@code /pkg.Service/*}, as gRPC paths are written. */
+  private static final Pattern METHOD = Pattern.compile("/[A-Za-z_][\\w.]*/([A-Za-z_]\\w*|\\*)");
   public static final String DEFAULT_NAMESPACE = "default";
 
   @Inject
@@ -40,13 +44,12 @@ public final class LinkValidator {
       errors.add("spec: is required");
     } else {
       Authority service = service(spec, errors);
-      List<Target> targets = targets(spec.target(), errors);
       Strategy strategy = strategy(spec.strategy(), errors);
-      Policy policy = spec.policy();
-      Optional<Duration> timeout = timeout(policy == null ? null : policy.requestTimeout(), errors);
-      List<RetryOn> retryOn = retryOn(policy == null ? null : policy.retryOn(), errors);
+      Backends backends = backends("spec.target", spec.target(), errors);
+      RoutePolicy policy = policy("spec.policy", spec.policy(), RoutePolicy.NONE, errors);
+      List<MethodRoute> routes = routes(spec.routes(), backends, policy, errors);
       if (errors.isEmpty()) {
-        valid = new MeshLink(id(link), service, targets, strategy, timeout, retryOn);
+        valid = new MeshLink(id(link), service, strategy, backends, policy, routes);
       }
     }
     if (!errors.isEmpty()) {
@@ -74,31 +77,6 @@ public final class LinkValidator {
     return hostOk && portOk ? new Authority(spec.service().name(), spec.service().port()) : null;
   }
 
-  private static List<Target> targets(List<TargetRef> refs, List<String> errors) {
-    if (refs == null || refs.isEmpty()) {
-      errors.add("spec.target: at least one target is required");
-      return List.of();
-    }
-    List<Target> targets = new ArrayList<>();
-    Set<Target> seen = new HashSet<>();
-    for (int i = 0; i < refs.size(); i++) {
-      String field = "spec.target[" + i + "]";
-      TargetRef ref = refs.get(i);
-      if (ref == null) {
-        errors.add(field + ": is empty");
-        continue;
-      }
-      if (host(field + ".name", ref.name(), errors) & port(field + ".port", ref.port(), errors)) {
-        Target target = new Target(ref.name(), ref.port());
-        if (!seen.add(target)) {
-          errors.add(field + ": " + target + " is listed twice");
-        }
-        targets.add(target);
-      }
-    }
-    return targets;
-  }
-
   private static Strategy strategy(String strategy, List<String> errors) {
     if (strategy == null) {
       return Strategy.ROUND_ROBIN;
@@ -109,32 +87,108 @@ public final class LinkValidator {
     });
   }
 
-  private static Optional<Duration> timeout(String text, List<String> errors) {
-    if (text == null) {
-      return Optional.empty();
+  /** Targets under {@code field}: at least one, none twice, weights on all of them or on none. */
+  private static Backends backends(String field, List<TargetRef> refs, List<String> errors) {
+    if (refs == null || refs.isEmpty()) {
+      errors.add(field + ": at least one target is required");
+      return Backends.of(List.of());
     }
-    Optional<Duration> timeout = Durations.parse(text);
-    if (timeout.isEmpty() || timeout.get().isZero() || timeout.get().isNegative()) {
-      errors.add("spec.policy.request-timeout: '" + text + "' is not a positive duration such as 5s, 250ms or 1m30s");
+    List<Target> targets = new ArrayList<>();
+    List<Integer> weights = new ArrayList<>();
+    Set<Target> seen = new HashSet<>();
+    long weighted = refs.stream().filter(ref -> ref != null && ref.weight() != null).count();
+    for (int i = 0; i < refs.size(); i++) {
+      String item = field + "[" + i + "]";
+      TargetRef ref = refs.get(i);
+      if (ref == null) {
+        errors.add(item + ": is empty");
+        continue;
+      }
+      if (host(item + ".name", ref.name(), errors) & port(item + ".port", ref.port(), errors)) {
+        Target target = new Target(ref.name(), ref.port());
+        if (!seen.add(target)) {
+          errors.add(item + ": " + target + " is listed twice");
+        }
+        targets.add(target);
+      }
+      if (weighted > 0 && ref.weight() == null) {
+        errors.add(item + ".weight: is required when another target has a weight");
+      } else if (ref.weight() != null && (ref.weight() < 0 || ref.weight() > 1_000_000)) {
+        errors.add(item + ".weight: " + ref.weight() + " is not a weight (0-1000000)");
+      }
+      weights.add(ref.weight());
     }
-    return timeout;
+    if (weighted == 0) {
+      return Backends.of(targets);
+    }
+    if (weights.stream().allMatch(w -> w == null || w == 0)) {
+      errors.add(field + ": the weights add up to 0; at least one target must take traffic");
+    }
+    return errors.isEmpty() ? new Backends(targets, weights) : Backends.of(targets);
   }
 
-  private static List<RetryOn> retryOn(List<String> names, List<String> errors) {
-    if (names == null) {
-      return List.of();
+  /** A policy under {@code field}; what it leaves out comes from {@code inherited}. */
+  private static RoutePolicy policy(String field, Policy policy, RoutePolicy inherited, List<String> errors) {
+    if (policy == null) {
+      return inherited;
     }
+    Optional<Duration> timeout = inherited.requestTimeout();
+    if (policy.requestTimeout() != null) {
+      timeout = Durations.parse(policy.requestTimeout());
+      if (timeout.isEmpty() || timeout.get().isZero() || timeout.get().isNegative()) {
+        errors.add(field + ".request-timeout: '" + policy.requestTimeout()
+            + "' is not a positive duration such as 5s, 250ms or 1m30s");
+      }
+    }
+    List<RetryOn> retryOn = policy.retryOn() == null ? inherited.retryOn() : retryOn(field, policy.retryOn(), errors);
+    int retries = inherited.retries();
+    if (policy.retries() != null) {
+      retries = policy.retries();
+      if (retries < 0 || retries > RoutePolicy.MAX_RETRIES) {
+        errors.add(field + ".retries: " + retries + " is not between 0 and " + RoutePolicy.MAX_RETRIES);
+      }
+    }
+    return new RoutePolicy(timeout, retryOn, retries);
+  }
+
+  private static List<RetryOn> retryOn(String field, List<String> names, List<String> errors) {
     List<RetryOn> codes = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       Optional<RetryOn> code = RetryOn.fromYaml(name);
       if (code.isEmpty()) {
-        errors.add("spec.policy.retry-on[" + i + "]: '" + name + "' cannot be retried on; use one of " + RetryOn.choices());
+        errors.add(field + ".retry-on[" + i + "]: '" + name + "' cannot be retried on; use one of " + RetryOn.choices());
       } else if (!codes.contains(code.get())) {
         codes.add(code.get());
       }
     }
     return codes;
+  }
+
+  private static List<MethodRoute> routes(List<RouteSpec> specs, Backends defaults, RoutePolicy policy, List<String> errors) {
+    if (specs == null) {
+      return List.of();
+    }
+    List<MethodRoute> routes = new ArrayList<>();
+    Set<String> methods = new HashSet<>();
+    for (int i = 0; i < specs.size(); i++) {
+      String field = "spec.routes[" + i + "]";
+      RouteSpec spec = specs.get(i);
+      if (spec == null) {
+        errors.add(field + ": is empty");
+        continue;
+      }
+      if (spec.method() == null) {
+        errors.add(field + ".method: is required");
+      } else if (!METHOD.matcher(spec.method()).matches()) {
+        errors.add(field + ".method: '" + spec.method() + "' is not /package.Service/Method or /package.Service/*");
+      } else if (!methods.add(spec.method())) {
+        errors.add(field + ".method: " + spec.method() + " has a route already");
+      }
+      Backends backends = spec.target() == null ? defaults : backends(field + ".target", spec.target(), errors);
+      routes.add(new MethodRoute(spec.method(), backends, policy(field + ".policy", spec.policy(), policy, errors)));
+    }
+    return routes;
   }
 
   private static boolean host(String field, String host, List<String> errors) {

@@ -1,25 +1,38 @@
 package dev.fulcrum.controlplane.mesh;
 
-import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * A validated Link: every field checked and converted, ready to translate.
  *
  * @param id namespace/name, unique among Links
- * @param requestTimeout empty when the Link sets none (the caller's deadline alone applies)
+ * @param backends the default route's targets (and weights)
+ * @param policy the default route's policy
+ * @param methodRoutes per-method routes, matched in order before the default
  */
 public record MeshLink(
     String id,
     Authority service,
-    List<Target> targets,
     Strategy strategy,
-    Optional<Duration> requestTimeout,
-    List<RetryOn> retryOn) {
+    Backends backends,
+    RoutePolicy policy,
+    List<MethodRoute> methodRoutes) {
 
   public MeshLink {
-    targets = List.copyOf(targets);
-    retryOn = List.copyOf(retryOn);
+    methodRoutes = List.copyOf(methodRoutes);
+  }
+
+  /** A Link with only a default route. */
+  public MeshLink(String id, Authority service, Strategy strategy, Backends backends, RoutePolicy policy) {
+    this(id, service, strategy, backends, policy, List.of());
+  }
+
+  /** Every target any route may send to: what needs endpoints. */
+  public List<Target> targets() {
+    Set<Target> targets = new LinkedHashSet<>(backends.targets());
+    methodRoutes.forEach(route -> targets.addAll(route.backends().targets()));
+    return List.copyOf(targets);
   }
 }

@@ -6,7 +6,8 @@ import java.util.Optional;
 public enum Strategy implements YamlName {
   ROUND_ROBIN("round-robin"),
   LEAST_LOADED("least-loaded"),
-  RANDOM("random");
+  RANDOM("random"),
+  PEAK_EWMA("peak-ewma");
 
   private final String yamlName;
 

@@ -1,7 +1,9 @@
 package dev.fulcrum.controlplane.xds;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -10,6 +12,9 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster.ClusterWeight;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -26,6 +31,9 @@ import javax.inject.Inject;
  * load-balancing policy it knows).
  */
 public final class XdsResourceValidator {
+  private static final Set<String> BUILT_IN_POLICIES = Set.of(
+      Any.pack(RoundRobin.getDefaultInstance()).getTypeUrl(),
+      Any.pack(LeastRequest.getDefaultInstance()).getTypeUrl());
   private static final Set<Cluster.LbPolicy> GRPC_LB_POLICIES =
       Set.of(Cluster.LbPolicy.ROUND_ROBIN, Cluster.LbPolicy.LEAST_REQUEST, Cluster.LbPolicy.RING_HASH);
 
@@ -74,9 +82,16 @@ public final class XdsResourceValidator {
         errors.add(where + "virtual host " + host.getName() + " has no domain");
       }
       for (Route r : host.getRoutesList()) {
-        String cluster = r.getRoute().getCluster();
-        if (!resources.clusters().containsKey(cluster)) {
-          errors.add(where + "routes to Cluster '" + cluster + "', which does not exist");
+        List<String> clusters = r.getRoute().hasWeightedClusters()
+            ? r.getRoute().getWeightedClusters().getClustersList().stream().map(ClusterWeight::getName).toList()
+            : List.of(r.getRoute().getCluster());
+        if (clusters.isEmpty()) {
+          errors.add(where + "a route splits traffic between no clusters");
+        }
+        for (String cluster : clusters) {
+          if (!resources.clusters().containsKey(cluster)) {
+            errors.add(where + "routes to Cluster '" + cluster + "', which does not exist");
+          }
         }
       }
     }
@@ -91,7 +106,14 @@ public final class XdsResourceValidator {
     if (!resources.endpoints().containsKey(serviceName.isEmpty() ? name : serviceName)) {
       errors.add(where + "has no ClusterLoadAssignment");
     }
-    if (!cluster.hasLoadBalancingPolicy() && !GRPC_LB_POLICIES.contains(cluster.getLbPolicy())) {
+    if (cluster.hasLoadBalancingPolicy()) {
+      List<LoadBalancingPolicy.Policy> policies = cluster.getLoadBalancingPolicy().getPoliciesList();
+      // A client that knows none of the policies rejects the whole CDS update: end with a built-in.
+      if (policies.isEmpty() || !BUILT_IN_POLICIES.contains(policies.get(policies.size() - 1)
+          .getTypedExtensionConfig().getTypedConfig().getTypeUrl())) {
+        errors.add(where + "load_balancing_policy must end with a policy every gRPC client has");
+      }
+    } else if (!GRPC_LB_POLICIES.contains(cluster.getLbPolicy())) {
       errors.add(where + "lb_policy " + cluster.getLbPolicy() + " is not supported by gRPC clients");
     }
   }

@@ -1,18 +1,28 @@
 package dev.fulcrum.controlplane.xds;
 
+import com.github.xds.type.v3.TypedStruct;
 import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
+import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.MethodRoute;
 import dev.fulcrum.controlplane.mesh.RetryOn;
+import dev.fulcrum.controlplane.mesh.RoutePolicy;
+import dev.fulcrum.controlplane.mesh.Strategy;
+import dev.fulcrum.controlplane.mesh.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -24,16 +34,20 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 
@@ -41,11 +55,10 @@ import javax.inject.Inject;
  * The heart of the control plane, a pure function: a {@link MeshModel} in, the xDS resources that
  * grpc-xds clients need out. Per Link, named after the authority {@code host:port} clients call:
  * a Listener (an API listener whose HttpConnectionManager fetches its routes over ADS), a
- * RouteConfiguration, one EDS Cluster for the Link's targets and its ClusterLoadAssignment.
+ * RouteConfiguration (per-method routes, then the default), and an EDS Cluster with its
+ * ClusterLoadAssignment per set of backends the routes use.
  */
 public final class XdsTranslator {
-  /** Fulcrum's default number of retries when a Link lists retry-on codes. */
-  static final int DEFAULT_RETRIES = 2;
   private static final ConfigSource ADS = ConfigSource.newBuilder()
       .setAds(AggregatedConfigSource.getDefaultInstance())
       .setResourceApiVersion(ApiVersion.V3)
@@ -54,6 +67,18 @@ public final class XdsTranslator {
       .setName("envoy.filters.http.router")
       .setTypedConfig(Any.pack(Router.getDefaultInstance()))
       .build();
+  /** Retry backoff (gRFC A44): the first retry after up to 25 ms, growing to at most 250 ms. */
+  private static final RetryPolicy.RetryBackOff RETRY_BACKOFF = RetryPolicy.RetryBackOff.newBuilder()
+      .setBaseInterval(com.google.protobuf.Duration.newBuilder().setNanos(25_000_000))
+      .setMaxInterval(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000))
+      .build();
+  /**
+   * The names Fulcrum's proxies register their balancing policies under (data-plane's
+   * {@code balance} providers), sent as TypedStruct type URLs (gRFC A52).
+   */
+  static final String LEAST_LOADED_POLICY = "fulcrum.least_loaded";
+  static final String RANDOM_POLICY = "fulcrum.random";
+  static final String PEAK_EWMA_POLICY = "fulcrum.peak_ewma";
 
   @Inject
   public XdsTranslator() {}
@@ -65,10 +90,13 @@ public final class XdsTranslator {
     Map<String, ClusterLoadAssignment> endpoints = new HashMap<>();
     for (MeshLink link : model.links()) {
       String name = link.service().toString();
+      Map<String, List<Target>> linkClusters = new LinkedHashMap<>();
       listeners.put(name, listener(name));
-      routes.put(name, routeConfiguration(name, link));
-      clusters.put(name, cluster(name, link));
-      endpoints.put(name, loadAssignment(name, link, model));
+      routes.put(name, routeConfiguration(link, linkClusters));
+      linkClusters.forEach((cluster, targets) -> {
+        clusters.put(cluster, cluster(cluster, link.strategy()));
+        endpoints.put(cluster, loadAssignment(cluster, targets, model));
+      });
     }
     return new XdsResources(listeners, routes, clusters, endpoints);
   }
@@ -97,49 +125,113 @@ public final class XdsTranslator {
         .build();
   }
 
-  static RouteConfiguration routeConfiguration(String name, MeshLink link) {
-    RouteAction.Builder action = RouteAction.newBuilder().setCluster(name);
-    link.requestTimeout().ifPresent(timeout -> action.setMaxStreamDuration(
+  /** The Link's routes, in order; adds each cluster they use to {@code clusters}. */
+  static RouteConfiguration routeConfiguration(MeshLink link, Map<String, List<Target>> clusters) {
+    String name = link.service().toString();
+    VirtualHost.Builder host = VirtualHost.newBuilder()
+        .setName(name)
+        .addAllDomains(List.of(name, link.service().host()));
+    for (MethodRoute route : link.methodRoutes()) {
+      RouteMatch.Builder match = route.wholeService()
+          ? RouteMatch.newBuilder().setPrefix(route.method().substring(0, route.method().length() - 1))
+          : RouteMatch.newBuilder().setPath(route.method());
+      host.addRoutes(Route.newBuilder().setMatch(match).setRoute(action(link, route.backends(), route.policy(), clusters)));
+    }
+    host.addRoutes(Route.newBuilder()
+        .setMatch(RouteMatch.newBuilder().setPrefix(""))
+        .setRoute(action(link, link.backends(), link.policy(), clusters)));
+    return RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build();
+  }
+
+  private static RouteAction action(MeshLink link, Backends backends, RoutePolicy policy, Map<String, List<Target>> clusters) {
+    RouteAction.Builder action = RouteAction.newBuilder();
+    if (backends.weighted()) {
+      // A cluster per target, and each call draws a cluster by weight.
+      WeightedCluster.Builder split = WeightedCluster.newBuilder();
+      for (int i = 0; i < backends.targets().size(); i++) {
+        int weight = backends.weights().get(i);
+        if (weight > 0) {
+          List<Target> target = List.of(backends.targets().get(i));
+          String cluster = clusterName(link, target);
+          clusters.put(cluster, target);
+          split.addClusters(WeightedCluster.ClusterWeight.newBuilder().setName(cluster).setWeight(UInt32Value.of(weight)));
+        }
+      }
+      action.setWeightedClusters(split);
+    } else {
+      // One pool of every target's endpoints, so that the strategy sees them all.
+      String cluster = clusterName(link, backends.targets());
+      clusters.put(cluster, backends.targets());
+      action.setCluster(cluster);
+    }
+    policy.requestTimeout().ifPresent(timeout -> action.setMaxStreamDuration(
         RouteAction.MaxStreamDuration.newBuilder()
             // grpc-xds ignores RouteAction.timeout; it caps each call's deadline with this.
             .setGrpcTimeoutHeaderMax(protoDuration(timeout))
             .setMaxStreamDuration(protoDuration(timeout))));
-    if (!link.retryOn().isEmpty()) {
+    if (!policy.retryOn().isEmpty() && policy.retries() > 0) {
       action.setRetryPolicy(RetryPolicy.newBuilder()
-          .setRetryOn(link.retryOn().stream().map(RetryOn::yamlName).collect(Collectors.joining(",")))
-          .setNumRetries(UInt32Value.of(DEFAULT_RETRIES)));
+          .setRetryOn(policy.retryOn().stream().map(RetryOn::yamlName).collect(Collectors.joining(",")))
+          .setNumRetries(UInt32Value.of(policy.retries()))
+          .setRetryBackOff(RETRY_BACKOFF));
     }
-    VirtualHost host = VirtualHost.newBuilder()
-        .setName(name)
-        .addAllDomains(List.of(name, link.service().host()))
-        .addRoutes(Route.newBuilder()
-            .setMatch(RouteMatch.newBuilder().setPrefix(""))
-            .setRoute(action))
-        .build();
-    return RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build();
+    return action.build();
   }
 
-  static Cluster cluster(String name, MeshLink link) {
-    Cluster.LbPolicy policy = switch (link.strategy()) {
-      case ROUND_ROBIN, RANDOM -> Cluster.LbPolicy.ROUND_ROBIN;
-      case LEAST_LOADED -> Cluster.LbPolicy.LEAST_REQUEST;
-    };
-    return Cluster.newBuilder()
+  /** The Link's default pool is named after its service; any other set of targets after them too. */
+  static String clusterName(MeshLink link, List<Target> targets) {
+    if (targets.equals(link.backends().targets())) {
+      return link.service().toString();
+    }
+    return link.service() + "/" + targets.stream().map(Target::toString).collect(Collectors.joining("+"));
+  }
+
+  static Cluster cluster(String name, Strategy strategy) {
+    Cluster.Builder cluster = Cluster.newBuilder()
         .setName(name)
         .setType(Cluster.DiscoveryType.EDS)
         .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
-        .setLbPolicy(policy)
-        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5))
+        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5));
+    return switch (strategy) {
+      case ROUND_ROBIN -> cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build();
+      // Each custom policy is followed by the built-in closest to it: a client without Fulcrum's
+      // policies (a proxyless grpc-xds app) takes that instead of rejecting the whole update.
+      case LEAST_LOADED -> cluster.setLoadBalancingPolicy(policies(LEAST_LOADED_POLICY, leastRequest())).build();
+      case RANDOM -> cluster.setLoadBalancingPolicy(policies(RANDOM_POLICY, roundRobin())).build();
+      case PEAK_EWMA -> cluster.setLoadBalancingPolicy(policies(PEAK_EWMA_POLICY, leastRequest())).build();
+    };
+  }
+
+  private static LoadBalancingPolicy policies(String custom, TypedExtensionConfig fallback) {
+    TypedStruct config = TypedStruct.newBuilder()
+        .setTypeUrl("type.googleapis.com/" + custom)
+        .setValue(Struct.getDefaultInstance())
+        .build();
+    return LoadBalancingPolicy.newBuilder()
+        .addPolicies(LoadBalancingPolicy.Policy.newBuilder().setTypedExtensionConfig(extension(custom, config)))
+        .addPolicies(LoadBalancingPolicy.Policy.newBuilder().setTypedExtensionConfig(fallback))
         .build();
   }
 
-  static ClusterLoadAssignment loadAssignment(String name, MeshLink link, MeshModel model) {
+  private static TypedExtensionConfig leastRequest() {
+    return extension("envoy.load_balancing_policies.least_request", LeastRequest.getDefaultInstance());
+  }
+
+  private static TypedExtensionConfig roundRobin() {
+    return extension("envoy.load_balancing_policies.round_robin", RoundRobin.getDefaultInstance());
+  }
+
+  private static TypedExtensionConfig extension(String name, Message config) {
+    return TypedExtensionConfig.newBuilder().setName(name).setTypedConfig(Any.pack(config)).build();
+  }
+
+  static ClusterLoadAssignment loadAssignment(String name, List<Target> targets, MeshModel model) {
     LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
         // grpc-xds silently drops a locality without a weight.
         .setLoadBalancingWeight(UInt32Value.of(1));
     // Two targets may resolve to one address; grpc-xds rejects a cluster that lists one twice.
     Set<Endpoint> unique = new LinkedHashSet<>();
-    link.targets().forEach(target -> unique.addAll(model.endpointsOf(target)));
+    targets.forEach(target -> unique.addAll(model.endpointsOf(target)));
     for (Endpoint endpoint : unique) {
       locality.addLbEndpoints(LbEndpoint.newBuilder()
           .setHealthStatus(HealthStatus.HEALTHY)
