@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.controlplane.mesh.Authority;
+import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.RoutePolicy;
 import dev.fulcrum.controlplane.mesh.Strategy;
 import dev.fulcrum.controlplane.mesh.Target;
 import dev.fulcrum.controlplane.xds.XdsCache;
@@ -89,8 +91,8 @@ class XdsServingTest {
   /** The translator's resources for {@link #SERVICE} balanced over {@code backend}. */
   private static XdsResources resourcesFor(EchoServer backend) {
     Target target = new Target("127.0.0.1", backend.port());
-    MeshLink link = new MeshLink("default/svc", new Authority("svc.test", 1), List.of(target),
-        Strategy.ROUND_ROBIN, Optional.empty(), List.of());
+    MeshLink link = new MeshLink("default/svc", new Authority("svc.test", 1), Strategy.ROUND_ROBIN,
+        Backends.of(List.of(target)), RoutePolicy.NONE);
     return new XdsTranslator().translate(new MeshModel(List.of(link),
         Map.of(target, List.of(new Endpoint("127.0.0.1", backend.port()))), List.of()));
   }

@@ -5,16 +5,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * A {@link Link}'s request policy: how long a call may take, which failures are retried and how
- * many times.
+ * A {@link Link}'s request policy: how long a call may take, which failures are retried, how many
+ * times, and how much extra load retries may add (the retry budget, a percentage such as
+ * {@code 20%}: Link-wide, so only on the Link's own policy).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(
     @JsonProperty("request-timeout") String requestTimeout,
     @JsonProperty("retry-on") List<String> retryOn,
-    Integer retries) {
+    Integer retries,
+    @JsonProperty("retry-budget") String retryBudget) {
 
   public Policy(String requestTimeout, List<String> retryOn) {
-    this(requestTimeout, retryOn, null);
+    this(requestTimeout, retryOn, null, null);
+  }
+
+  public Policy(String requestTimeout, List<String> retryOn, Integer retries) {
+    this(requestTimeout, retryOn, retries, null);
   }
 }

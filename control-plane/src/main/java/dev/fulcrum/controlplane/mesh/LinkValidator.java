@@ -26,6 +26,7 @@ public final class LinkValidator {
       "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   /** {@code /pkg.Service/Method} or {@code /pkg.Service/*}, as gRPC paths are written. */
   private static final Pattern METHOD = Pattern.compile("/[A-Za-z_][\\w.]*/([A-Za-z_]\\w*|\\*)");
+  private static final Pattern PERCENT = Pattern.compile("\\d+(\\.\\d+)?%");
   public static final String DEFAULT_NAMESPACE = "default";
 
   @Inject
@@ -148,7 +149,18 @@ public final class LinkValidator {
         errors.add(field + ".retries: " + retries + " is not between 0 and " + RoutePolicy.MAX_RETRIES);
       }
     }
-    return new RoutePolicy(timeout, retryOn, retries);
+    double budget = inherited.retryBudget();
+    if (policy.retryBudget() != null) {
+      if (!field.equals("spec.policy")) {
+        errors.add(field + ".retry-budget: the budget is Link-wide; set it in spec.policy");
+      } else if (!PERCENT.matcher(policy.retryBudget()).matches()
+          || Double.parseDouble(policy.retryBudget().replace("%", "")) > 100) {
+        errors.add(field + ".retry-budget: '" + policy.retryBudget() + "' is not a percentage from 0% to 100%");
+      } else {
+        budget = Double.parseDouble(policy.retryBudget().replace("%", "")) / 100;
+      }
+    }
+    return new RoutePolicy(timeout, retryOn, retries, budget);
   }
 
   private static List<RetryOn> retryOn(String field, List<String> names, List<String> errors) {

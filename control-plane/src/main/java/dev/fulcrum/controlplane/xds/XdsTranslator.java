@@ -5,6 +5,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
+import com.google.protobuf.Value;
 import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
@@ -76,6 +77,7 @@ public final class XdsTranslator {
    * The names Fulcrum's proxies register their balancing policies under (data-plane's
    * {@code balance} providers), sent as TypedStruct type URLs (gRFC A52).
    */
+  static final String ROUND_ROBIN_POLICY = "fulcrum.round_robin";
   static final String LEAST_LOADED_POLICY = "fulcrum.least_loaded";
   static final String RANDOM_POLICY = "fulcrum.random";
   static final String PEAK_EWMA_POLICY = "fulcrum.peak_ewma";
@@ -94,7 +96,7 @@ public final class XdsTranslator {
       listeners.put(name, listener(name));
       routes.put(name, routeConfiguration(link, linkClusters));
       linkClusters.forEach((cluster, targets) -> {
-        clusters.put(cluster, cluster(cluster, link.strategy()));
+        clusters.put(cluster, cluster(cluster, link.strategy(), link.policy().retryBudget()));
         endpoints.put(cluster, loadAssignment(cluster, targets, model));
       });
     }
@@ -186,26 +188,31 @@ public final class XdsTranslator {
     return link.service() + "/" + targets.stream().map(Target::toString).collect(Collectors.joining("+"));
   }
 
-  static Cluster cluster(String name, Strategy strategy) {
-    Cluster.Builder cluster = Cluster.newBuilder()
+  /**
+   * A Cluster balanced by the strategy's Fulcrum policy, which also enforces the retry budget. Each
+   * is followed by the built-in closest to it: a client without Fulcrum's policies (a proxyless
+   * grpc-xds app) takes that instead of rejecting the whole update.
+   */
+  static Cluster cluster(String name, Strategy strategy, double retryBudget) {
+    LoadBalancingPolicy policy = switch (strategy) {
+      case ROUND_ROBIN -> policies(ROUND_ROBIN_POLICY, retryBudget, roundRobin());
+      case LEAST_LOADED -> policies(LEAST_LOADED_POLICY, retryBudget, leastRequest());
+      case RANDOM -> policies(RANDOM_POLICY, retryBudget, roundRobin());
+      case PEAK_EWMA -> policies(PEAK_EWMA_POLICY, retryBudget, leastRequest());
+    };
+    return Cluster.newBuilder()
         .setName(name)
         .setType(Cluster.DiscoveryType.EDS)
         .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
-        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5));
-    return switch (strategy) {
-      case ROUND_ROBIN -> cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build();
-      // Each custom policy is followed by the built-in closest to it: a client without Fulcrum's
-      // policies (a proxyless grpc-xds app) takes that instead of rejecting the whole update.
-      case LEAST_LOADED -> cluster.setLoadBalancingPolicy(policies(LEAST_LOADED_POLICY, leastRequest())).build();
-      case RANDOM -> cluster.setLoadBalancingPolicy(policies(RANDOM_POLICY, roundRobin())).build();
-      case PEAK_EWMA -> cluster.setLoadBalancingPolicy(policies(PEAK_EWMA_POLICY, leastRequest())).build();
-    };
+        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5))
+        .setLoadBalancingPolicy(policy)
+        .build();
   }
 
-  private static LoadBalancingPolicy policies(String custom, TypedExtensionConfig fallback) {
+  private static LoadBalancingPolicy policies(String custom, double retryBudget, TypedExtensionConfig fallback) {
     TypedStruct config = TypedStruct.newBuilder()
         .setTypeUrl("type.googleapis.com/" + custom)
-        .setValue(Struct.getDefaultInstance())
+        .setValue(Struct.newBuilder().putFields("retry_budget_ratio", Value.newBuilder().setNumberValue(retryBudget).build()))
         .build();
     return LoadBalancingPolicy.newBuilder()
         .addPolicies(LoadBalancingPolicy.Policy.newBuilder().setTypedExtensionConfig(extension(custom, config)))

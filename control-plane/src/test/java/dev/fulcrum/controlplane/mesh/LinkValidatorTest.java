@@ -45,10 +45,10 @@ class LinkValidatorTest {
         new MeshLink(
             "default/my-grpc-service",
             new Authority("grpc-service.default.svc.cluster.local", 50051),
-            List.of(new Target("grpc-service-v1", 7001), new Target("grpc-service-v2", 7002)),
             Strategy.ROUND_ROBIN,
-            Optional.of(Duration.ofSeconds(5)),
-            List.of(RetryOn.CANCELLED, RetryOn.DEADLINE_EXCEEDED)),
+            new Backends(List.of(new Target("grpc-service-v1", 7001), new Target("grpc-service-v2", 7002)), List.of()),
+            new RoutePolicy(Optional.of(Duration.ofSeconds(5)), List.of(RetryOn.CANCELLED, RetryOn.DEADLINE_EXCEEDED), 2),
+            List.of()),
         result.link());
   }
 
@@ -64,8 +64,9 @@ class LinkValidatorTest {
     LinkOrError result = validate(Seed.yaml("plain", "plain.example", 80, "backend:8080"));
 
     assertEquals(
-        new MeshLink("default/plain", new Authority("plain.example", 80), List.of(new Target("backend", 8080)),
-            Strategy.ROUND_ROBIN, Optional.empty(), List.of()),
+        new MeshLink("default/plain", new Authority("plain.example", 80), Strategy.ROUND_ROBIN,
+            new Backends(List.of(new Target("backend", 8080)), List.of()),
+            new RoutePolicy(Optional.empty(), List.of(), 2)),
         result.link());
   }
 
@@ -76,14 +77,14 @@ class LinkValidatorTest {
         .replace("request-timeout: 5s", "request-timeout: 1m30s"));
 
     assertEquals(Strategy.LEAST_LOADED, result.link().strategy());
-    assertEquals(Optional.of(Duration.ofSeconds(90)), result.link().requestTimeout());
-    assertEquals(List.of(RetryOn.UNAVAILABLE, RetryOn.INTERNAL, RetryOn.RESOURCE_EXHAUSTED), result.link().retryOn());
+    assertEquals(Optional.of(Duration.ofSeconds(90)), result.link().policy().requestTimeout());
+    assertEquals(List.of(RetryOn.UNAVAILABLE, RetryOn.INTERNAL, RetryOn.RESOURCE_EXHAUSTED), result.link().policy().retryOn());
     assertEquals(Strategy.RANDOM, validate(seedWith("strategy: round-robin", "strategy: random")).link().strategy());
   }
 
   @Test
   void anUnknownStrategy() {
-    assertEquals(PREFIX + "spec.strategy: 'fastest' is not one of round-robin, least-loaded, random",
+    assertEquals(PREFIX + "spec.strategy: 'fastest' is not one of round-robin, least-loaded, random, peak-ewma",
         error(seedWith("strategy: round-robin", "strategy: fastest")));
   }
 
@@ -193,12 +194,290 @@ class LinkValidatorTest {
 
     assertEquals(PREFIX + String.join("; ",
             "spec.service.port: 70000 is not a port (1-65535)",
+            "spec.strategy: 'fastest' is not one of round-robin, least-loaded, random, peak-ewma",
             "spec.target[1]: grpc-service-v1:7001 is listed twice",
-            "spec.strategy: 'fastest' is not one of round-robin, least-loaded, random",
             "spec.policy.request-timeout: 'soon' is not a positive duration such as 5s, 250ms or 1m30s",
             "spec.policy.retry-on[1]: 'not-found' cannot be retried on; use one of "
                 + "cancelled, deadline-exceeded, internal, resource-exhausted, unavailable"),
         error(yaml));
+  }
+
+  // --- strategies ---
+
+  @Test
+  void peakEwmaIsAStrategy() {
+    assertEquals(Strategy.PEAK_EWMA, validate(seedWith("strategy: round-robin", "strategy: peak-ewma")).link().strategy());
+  }
+
+  // --- weights ---
+
+  private static final String TARGETS =
+      "    - {name: grpc-service-v1, port: 7001}\n    - {name: grpc-service-v2, port: 7002}\n";
+
+  /** The seed with its targets' weights set: null leaves a target without one. */
+  private static String weighted(String w1, String w2) {
+    return seedWith(TARGETS,
+        "    - {name: grpc-service-v1, port: 7001" + (w1 == null ? "" : ", weight: " + w1) + "}\n"
+            + "    - {name: grpc-service-v2, port: 7002" + (w2 == null ? "" : ", weight: " + w2) + "}\n");
+  }
+
+  @Test
+  void withoutWeightsTheTargetsAreOnePool() {
+    Backends backends = validate(Seed.YAML).link().backends();
+
+    assertFalse(backends.weighted());
+    assertEquals(List.of(), backends.weights());
+  }
+
+  @Test
+  void weightsOnEveryTarget() {
+    LinkOrError result = validate(weighted("90", "10"));
+
+    assertTrue(result.isValid(), result.error());
+    assertEquals(new Backends(List.of(Seed.V1, Seed.V2), List.of(90, 10)), result.link().backends());
+    assertTrue(result.link().backends().weighted());
+  }
+
+  @Test
+  void aWeightOfZeroTakesNoTrafficButIsAllowed() {
+    assertEquals(List.of(100, 0), validate(weighted("100", "0")).link().backends().weights());
+    assertEquals(List.of(1_000_000, 0), validate(weighted("1000000", "0")).link().backends().weights());
+  }
+
+  @Test
+  void weightsOnAllTargetsOrOnNone() {
+    assertEquals(PREFIX + "spec.target[1].weight: is required when another target has a weight",
+        error(weighted("90", null)));
+    assertEquals(PREFIX + "spec.target[0].weight: is required when another target has a weight",
+        error(weighted(null, "10")));
+  }
+
+  @Test
+  void aNegativeOrHugeWeight() {
+    assertEquals(PREFIX + "spec.target[0].weight: -1 is not a weight (0-1000000)", error(weighted("-1", "10")));
+    assertEquals(PREFIX + "spec.target[1].weight: 1000001 is not a weight (0-1000000)", error(weighted("90", "1000001")));
+    assertEquals(PREFIX + "spec.target[1].weight: 2147483647 is not a weight (0-1000000)",
+        error(weighted("90", "2147483647")));
+  }
+
+  @Test
+  void weightsAddingUpToZero() {
+    assertEquals(PREFIX + "spec.target: the weights add up to 0; at least one target must take traffic",
+        error(weighted("0", "0")));
+  }
+
+  // --- retries ---
+
+  @Test
+  void retriesDefaultToTwo() {
+    assertEquals(2, RoutePolicy.DEFAULT_RETRIES);
+    assertEquals(2, validate(Seed.YAML).link().policy().retries());
+    assertEquals(2, validate(Seed.yaml("plain", "plain.example", 80, "backend:8080")).link().policy().retries());
+  }
+
+  @Test
+  void retriesFromZeroToTen() {
+    for (int retries : new int[] {0, 1, 5, 10}) {
+      LinkOrError result = validate(seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: " + retries));
+      assertTrue(result.isValid(), result.error());
+      assertEquals(retries, result.link().policy().retries());
+    }
+  }
+
+  @Test
+  void retriesOutOfRange() {
+    assertEquals(PREFIX + "spec.policy.retries: 11 is not between 0 and 10",
+        error(seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: 11")));
+    assertEquals(PREFIX + "spec.policy.retries: -1 is not between 0 and 10",
+        error(seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: -1")));
+  }
+
+  // --- routes ---
+
+  /** The seed with {@code routes} (list items, indented by four) as its spec.routes. */
+  private static String withRoutes(String routes) {
+    return Seed.YAML + "  routes:\n" + routes.stripIndent().lines().map(line -> "    " + line + "\n")
+        .reduce("", String::concat);
+  }
+
+  private static final RoutePolicy SEED_POLICY =
+      new RoutePolicy(Optional.of(Duration.ofSeconds(5)), List.of(RetryOn.CANCELLED, RetryOn.DEADLINE_EXCEEDED), 2);
+
+  @Test
+  void aLinkWithoutRoutesHasOnlyTheDefault() {
+    assertEquals(List.of(), validate(Seed.YAML).link().methodRoutes());
+  }
+
+  @Test
+  void routesInTheirOrder() {
+    LinkOrError result = validate(withRoutes("""
+        - method: /pkg.Svc/Get
+          target: [{name: get-backend, port: 8001}]
+          policy: {request-timeout: 250ms, retry-on: [unavailable], retries: 4}
+        - method: /pkg.Svc/*
+        """));
+
+    assertTrue(result.isValid(), result.error());
+    assertEquals(List.of(
+            new MethodRoute("/pkg.Svc/Get", Backends.of(List.of(new Target("get-backend", 8001))),
+                new RoutePolicy(Optional.of(Duration.ofMillis(250)), List.of(RetryOn.UNAVAILABLE), 4)),
+            new MethodRoute("/pkg.Svc/*", Backends.of(List.of(Seed.V1, Seed.V2)), SEED_POLICY)),
+        result.link().methodRoutes());
+    assertFalse(result.link().methodRoutes().get(0).wholeService());
+    assertTrue(result.link().methodRoutes().get(1).wholeService());
+    // The default route is unchanged by the routes.
+    assertEquals(Backends.of(List.of(Seed.V1, Seed.V2)), result.link().backends());
+    assertEquals(SEED_POLICY, result.link().policy());
+  }
+
+  @Test
+  void aRouteWithoutTargetsUsesTheLinksBackends() {
+    LinkOrError weightedLink = validate(weighted("90", "10") + "  routes:\n    - method: /pkg.Svc/Get\n");
+
+    assertTrue(weightedLink.isValid(), weightedLink.error());
+    MethodRoute route = weightedLink.link().methodRoutes().get(0);
+    assertEquals(new Backends(List.of(Seed.V1, Seed.V2), List.of(90, 10)), route.backends());
+    assertEquals(weightedLink.link().backends(), route.backends());
+  }
+
+  @Test
+  void aRouteWithoutPolicyUsesTheLinks() {
+    MethodRoute route = validate(withRoutes("- method: /pkg.Svc/Get\n")).link().methodRoutes().get(0);
+
+    assertEquals(SEED_POLICY, route.policy());
+  }
+
+  @Test
+  void aRoutePolicyWithOnlyATimeoutKeepsTheLinksRetries() {
+    MethodRoute route = validate(withRoutes("""
+        - method: /pkg.Svc/Get
+          policy: {request-timeout: 100ms}
+        """)).link().methodRoutes().get(0);
+
+    assertEquals(new RoutePolicy(Optional.of(Duration.ofMillis(100)), SEED_POLICY.retryOn(), 2), route.policy());
+  }
+
+  @Test
+  void aRoutePolicyWithOnlyRetryOnKeepsTheLinksTimeout() {
+    MethodRoute route = validate(withRoutes("""
+        - method: /pkg.Svc/Get
+          policy: {retry-on: [unavailable], retries: 7}
+        """)).link().methodRoutes().get(0);
+
+    assertEquals(new RoutePolicy(Optional.of(Duration.ofSeconds(5)), List.of(RetryOn.UNAVAILABLE), 7), route.policy());
+  }
+
+  @Test
+  void aRouteMayTurnRetriesOff() {
+    MethodRoute route = validate(withRoutes("""
+        - method: /pkg.Svc/Get
+          policy: {retry-on: []}
+        """)).link().methodRoutes().get(0);
+
+    assertEquals(new RoutePolicy(Optional.of(Duration.ofSeconds(5)), List.of(), 2), route.policy());
+  }
+
+  @Test
+  void aRouteInheritsTheLinksRetries() {
+    String yaml = seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: 6")
+        + "  routes:\n    - method: /pkg.Svc/Get\n      policy: {request-timeout: 1s}\n";
+
+    assertEquals(6, validate(yaml).link().methodRoutes().get(0).policy().retries());
+  }
+
+  @Test
+  void theTargetsOfEveryRouteNeedEndpoints() {
+    MeshLink link = validate(withRoutes("""
+        - method: /pkg.Svc/Get
+          target: [{name: get-backend, port: 8001}, {name: grpc-service-v2, port: 7002}]
+        - method: /pkg.Svc/Put
+          target: [{name: put-backend, port: 8002}]
+        """)).link();
+
+    assertEquals(List.of(Seed.V1, Seed.V2, new Target("get-backend", 8001), new Target("put-backend", 8002)),
+        link.targets());
+  }
+
+  @Test
+  void aRouteWithoutMethod() {
+    assertEquals(PREFIX + "spec.routes[0].method: is required",
+        error(withRoutes("- target: [{name: get-backend, port: 8001}]\n")));
+  }
+
+  @Test
+  void aRouteWithAnInvalidMethod() {
+    for (String method : List.of("Get", "pkg.Svc/Get", "/pkg.Svc/", "/pkg.Svc", "/*", "/pkg.Svc/Get/x", "/pkg.Svc/G*")) {
+      assertEquals(PREFIX + "spec.routes[0].method: '" + method + "' is not /package.Service/Method or /package.Service/*",
+          error(withRoutes("- method: \"" + method + "\"\n")), method);
+    }
+  }
+
+  @Test
+  void twoRoutesForOneMethod() {
+    assertEquals(PREFIX + "spec.routes[1].method: /pkg.Svc/Get has a route already",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+            - method: /pkg.Svc/Get
+              target: [{name: get-backend, port: 8001}]
+            """)));
+  }
+
+  @Test
+  void anEmptyRoute() {
+    assertEquals(PREFIX + "spec.routes[0]: is empty", error(Seed.YAML + "  routes: [null]\n"));
+  }
+
+  @Test
+  void errorsInARoutesTargetsNameTheRoute() {
+    assertEquals(PREFIX + "spec.routes[0].target[0].port: is required",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              target: [{name: get-backend}]
+            """)));
+    assertEquals(PREFIX + "spec.routes[0].target: at least one target is required",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              target: []
+            """)));
+    assertEquals(PREFIX + "spec.routes[0].target[1].weight: is required when another target has a weight",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              target: [{name: a, port: 1, weight: 5}, {name: b, port: 2}]
+            """)));
+  }
+
+  @Test
+  void errorsInARoutesPolicyNameTheRoute() {
+    assertEquals(PREFIX + "spec.routes[0].policy.request-timeout: 'soon' is not a positive duration such as 5s, 250ms or 1m30s",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              policy: {request-timeout: soon}
+            """)));
+    assertEquals(PREFIX + "spec.routes[0].policy.retry-on[0]: 'not-found' cannot be retried on; use one of "
+            + "cancelled, deadline-exceeded, internal, resource-exhausted, unavailable",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              policy: {retry-on: [not-found]}
+            """)));
+    assertEquals(PREFIX + "spec.routes[0].policy.retries: 11 is not between 0 and 10",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              policy: {retries: 11}
+            """)));
+  }
+
+  @Test
+  void everyRouteErrorIsReportedInOrder() {
+    assertEquals(PREFIX + String.join("; ",
+            "spec.routes[0].method: is required",
+            "spec.routes[0].target[0].port: 0 is not a port (1-65535)",
+            "spec.routes[0].policy.request-timeout: '0s' is not a positive duration such as 5s, 250ms or 1m30s",
+            "spec.routes[1].method: 'x' is not /package.Service/Method or /package.Service/*"),
+        error(withRoutes("""
+            - target: [{name: a, port: 0}]
+              policy: {request-timeout: 0s}
+            - method: x
+            """)));
   }
 
   @Test

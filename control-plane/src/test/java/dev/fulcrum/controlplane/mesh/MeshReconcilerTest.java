@@ -36,11 +36,11 @@ class MeshReconcilerTest {
   });
 
   private static final MeshLink SEED_LINK = new MeshLink("default/my-grpc-service", Seed.SERVICE,
-      List.of(Seed.V1, Seed.V2), Strategy.ROUND_ROBIN, Optional.of(Duration.ofSeconds(5)),
-      List.of(RetryOn.CANCELLED, RetryOn.DEADLINE_EXCEEDED));
+      Strategy.ROUND_ROBIN, Backends.of(List.of(Seed.V1, Seed.V2)),
+      new RoutePolicy(Optional.of(Duration.ofSeconds(5)), List.of(RetryOn.CANCELLED, RetryOn.DEADLINE_EXCEEDED), 2));
   private static final String OTHER = Seed.yaml("other", "other.example", 443, "other-backend:9090");
   private static final MeshLink OTHER_LINK = new MeshLink("default/other", new Authority("other.example", 443),
-      List.of(new Target("other-backend", 9090)), Strategy.ROUND_ROBIN, Optional.empty(), List.of());
+      Strategy.ROUND_ROBIN, Backends.of(List.of(new Target("other-backend", 9090))), RoutePolicy.NONE);
 
   /** Documents file.yaml#1.. for the given YAML texts, in order. */
   private static List<Document> documents(String... yamls) {
@@ -88,7 +88,7 @@ class MeshReconcilerTest {
 
     assertEquals(List.of(SEED_LINK, OTHER_LINK), model.links());
     assertEquals(List.of(
-            "file.yaml#1 (Link my-grpc-service): spec.strategy: 'fastest' is not one of round-robin, least-loaded, random",
+            "file.yaml#1 (Link my-grpc-service): spec.strategy: 'fastest' is not one of round-robin, least-loaded, random, peak-ewma",
             "file.yaml#1: keeps serving the last valid version of Link default/my-grpc-service"),
         model.errors());
     assertEquals(List.of(E1), model.endpointsOf(Seed.V1));
@@ -214,7 +214,7 @@ class MeshReconcilerTest {
         Seed.yaml("rival", "other.example", 443, "nowhere:1"));
 
     assertEquals(List.of(
-            "file.yaml#1 (Link my-grpc-service): spec.strategy: 'fastest' is not one of round-robin, least-loaded, random",
+            "file.yaml#1 (Link my-grpc-service): spec.strategy: 'fastest' is not one of round-robin, least-loaded, random, peak-ewma",
             "file.yaml#3: spec.service: other.example:443 is already served by Link default/other"),
         MeshReconciler.check(documents));
     assertEquals(List.of(), MeshReconciler.check(documents(Seed.YAML, OTHER)));

@@ -3,18 +3,29 @@ package dev.fulcrum.controlplane.xds;
 import static dev.fulcrum.controlplane.xds.Fixtures.SEED_NAME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.github.xds.type.v3.TypedStruct;
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
+import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.Seed;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +228,114 @@ class XdsResourceValidatorTest {
 
     assertEquals(List.of("RouteConfiguration " + SEED_NAME + ": has no virtual host"), validator.validate(broken));
   }
+
+  private XdsResources withRouteAction(RouteAction action) {
+    RouteConfiguration original = seed.routes().get(SEED_NAME);
+    VirtualHost host = original.getVirtualHosts(0).toBuilder()
+        .setRoutes(0, original.getVirtualHosts(0).getRoutes(0).toBuilder().setRoute(action))
+        .build();
+    RouteConfiguration route = original.toBuilder().setVirtualHosts(0, host).build();
+    return new XdsResources(seed.listeners(), with(seed.routes(), SEED_NAME, route), seed.clusters(), seed.endpoints());
+  }
+
+  private static WeightedCluster.ClusterWeight weight(String cluster, int weight) {
+    return WeightedCluster.ClusterWeight.newBuilder().setName(cluster).setWeight(UInt32Value.of(weight)).build();
+  }
+
+  @Test
+  void weightedClustersThatExist() {
+    RouteAction action = RouteAction.newBuilder()
+        .setWeightedClusters(WeightedCluster.newBuilder().addClusters(weight(SEED_NAME, 1)))
+        .build();
+
+    assertEquals(List.of(), validator.validate(withRouteAction(action)));
+  }
+
+  @Test
+  void aWeightedClusterThatDoesNotExist() {
+    RouteAction action = RouteAction.newBuilder()
+        .setWeightedClusters(WeightedCluster.newBuilder()
+            .addClusters(weight(SEED_NAME, 90))
+            .addClusters(weight("missing:1", 10)))
+        .build();
+
+    assertEquals(List.of("RouteConfiguration " + SEED_NAME + ": routes to Cluster 'missing:1', which does not exist"),
+        validator.validate(withRouteAction(action)));
+  }
+
+  @Test
+  void weightedClustersWithoutAnyCluster() {
+    RouteAction action = RouteAction.newBuilder().setWeightedClusters(WeightedCluster.getDefaultInstance()).build();
+
+    assertEquals(List.of("RouteConfiguration " + SEED_NAME + ": a route splits traffic between no clusters"),
+        validator.validate(withRouteAction(action)));
+  }
+
+  private static LoadBalancingPolicy.Policy policy(String name, Message config) {
+    return LoadBalancingPolicy.Policy.newBuilder()
+        .setTypedExtensionConfig(TypedExtensionConfig.newBuilder().setName(name).setTypedConfig(Any.pack(config)))
+        .build();
+  }
+
+  private static final LoadBalancingPolicy.Policy CUSTOM = policy("fulcrum.least_loaded",
+      TypedStruct.newBuilder().setTypeUrl("type.googleapis.com/fulcrum.least_loaded").build());
+
+  private Cluster clusterWith(LoadBalancingPolicy.Policy... policies) {
+    return seed.clusters().get(SEED_NAME).toBuilder()
+        .setLoadBalancingPolicy(LoadBalancingPolicy.newBuilder().addAllPolicies(List.of(policies)))
+        .build();
+  }
+
+  @Test
+  void aLoadBalancingPolicyEndingWithABuiltIn() {
+    assertEquals(List.of(), validator.validate(withCluster(clusterWith(CUSTOM,
+        policy("envoy.load_balancing_policies.least_request", LeastRequest.getDefaultInstance())))));
+    assertEquals(List.of(), validator.validate(withCluster(clusterWith(CUSTOM,
+        policy("envoy.load_balancing_policies.round_robin", RoundRobin.getDefaultInstance())))));
+    assertEquals(List.of(), validator.validate(withCluster(clusterWith(
+        policy("envoy.load_balancing_policies.round_robin", RoundRobin.getDefaultInstance())))));
+  }
+
+  @Test
+  void aLoadBalancingPolicyWithOnlyACustomPolicy() {
+    assertEquals(List.of("Cluster " + SEED_NAME + ": load_balancing_policy must end with a policy every gRPC client has"),
+        validator.validate(withCluster(clusterWith(CUSTOM))));
+  }
+
+  @Test
+  void aLoadBalancingPolicyEndingWithACustomPolicy() {
+    assertEquals(List.of("Cluster " + SEED_NAME + ": load_balancing_policy must end with a policy every gRPC client has"),
+        validator.validate(withCluster(clusterWith(
+            policy("envoy.load_balancing_policies.round_robin", RoundRobin.getDefaultInstance()), CUSTOM))));
+  }
+
+  @Test
+  void anEmptyLoadBalancingPolicy() {
+    assertEquals(List.of("Cluster " + SEED_NAME + ": load_balancing_policy must end with a policy every gRPC client has"),
+        validator.validate(withCluster(clusterWith())));
+  }
+
+  @Test
+  void theTranslatorsOutputIsValidForEveryStrategyRouteAndWeight() {
+    String yaml = Seed.YAML
+        .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: 9}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: 1}")
+        + """
+          routes:
+            - method: /pkg.Svc/Get
+              target: [{name: other-backend, port: 9090}]
+            - method: /pkg.Svc/*
+              target: [{name: third-backend, port: 8080}, {name: grpc-service-v1, port: 7001}]
+              policy: {retries: 0}
+        """;
+    for (String strategy : List.of("round-robin", "least-loaded", "random", "peak-ewma")) {
+      MeshLink link = Fixtures.link(yaml.replace("strategy: round-robin", "strategy: " + strategy));
+      XdsResources resources = Fixtures.translate(Fixtures.model(List.of(link, Fixtures.otherLink()), Map.of()));
+      assertEquals(5, resources.clusters().size(), resources.clusters().keySet().toString());
+      assertEquals(List.of(), validator.validate(resources), strategy);
+    }
+  }
+
 
   @Test
   void everyProblemIsReported() {

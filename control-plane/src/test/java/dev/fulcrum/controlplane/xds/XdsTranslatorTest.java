@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.xds.type.v3.TypedStruct;
+import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.TypeRegistry;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.Seed;
+import dev.fulcrum.controlplane.mesh.Strategy;
+import dev.fulcrum.controlplane.mesh.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -21,18 +27,24 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,7 +112,7 @@ class XdsTranslatorTest {
   @Test
   void subSecondTimeoutsKeepTheirNanos() {
     MeshLink link = Fixtures.link(Seed.YAML.replace("request-timeout: 5s", "request-timeout: 1.25s"));
-    RouteAction action = XdsTranslator.routeConfiguration(SEED_NAME, link).getVirtualHosts(0).getRoutes(0).getRoute();
+    RouteAction action = XdsTranslator.routeConfiguration(link, new LinkedHashMap<>()).getVirtualHosts(0).getRoutes(0).getRoute();
 
     assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(250_000_000).build(),
         action.getMaxStreamDuration().getGrpcTimeoutHeaderMax());
@@ -109,7 +121,7 @@ class XdsTranslatorTest {
   @Test
   void aLinkWithoutPolicyHasNoTimeoutAndNoRetries() {
     MeshLink link = Fixtures.otherLink();
-    RouteAction action = XdsTranslator.routeConfiguration(Fixtures.OTHER_NAME, link)
+    RouteAction action = XdsTranslator.routeConfiguration(link, new LinkedHashMap<>())
         .getVirtualHosts(0).getRoutes(0).getRoute();
 
     assertEquals(Fixtures.OTHER_NAME, action.getCluster());
@@ -128,15 +140,285 @@ class XdsTranslatorTest {
     assertEquals(Cluster.LbPolicy.ROUND_ROBIN, cluster.getLbPolicy());
   }
 
-  @Test
-  void theStrategyChoosesTheLoadBalancingPolicy() {
-    MeshLink leastLoaded = Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: least-loaded"));
-    MeshLink random = Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: random"));
+  // --- strategies ---
 
-    assertEquals(Cluster.LbPolicy.LEAST_REQUEST, XdsTranslator.cluster(SEED_NAME, leastLoaded).getLbPolicy());
-    // grpc-xds has no RANDOM policy (XdsResourceValidator rejects it): random is served as round robin.
-    assertEquals(Cluster.LbPolicy.ROUND_ROBIN, XdsTranslator.cluster(SEED_NAME, random).getLbPolicy());
+  /** The seed Link with {@code strategy}. */
+  private static MeshLink seedWithStrategy(String strategy) {
+    return Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: " + strategy));
   }
+
+  private static XdsResources translateLink(MeshLink link, Map<Target, List<Endpoint>> endpoints) {
+    return Fixtures.translate(Fixtures.model(List.of(link), endpoints));
+  }
+
+  @Test
+  void roundRobinIsTheBuiltInLbPolicy() {
+    Cluster cluster = XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN);
+
+    assertEquals(Cluster.LbPolicy.ROUND_ROBIN, cluster.getLbPolicy());
+    assertFalse(cluster.hasLoadBalancingPolicy());
+    assertEquals(cluster, translateLink(seedWithStrategy("round-robin"), Map.of()).clusters().get(SEED_NAME));
+  }
+
+  /** policies[0]: Fulcrum's policy as a TypedStruct; policies[1]: the built-in fallback. */
+  private static void assertPolicies(Cluster cluster, String typeUrl, Class<? extends Message> fallback) throws Exception {
+    assertTrue(cluster.hasLoadBalancingPolicy(), cluster.toString());
+    List<LoadBalancingPolicy.Policy> policies = cluster.getLoadBalancingPolicy().getPoliciesList();
+    assertEquals(2, policies.size(), policies.toString());
+    Any custom = policies.get(0).getTypedExtensionConfig().getTypedConfig();
+    assertTrue(custom.is(TypedStruct.class), custom.getTypeUrl());
+    TypedStruct struct = custom.unpack(TypedStruct.class);
+    assertEquals(typeUrl, struct.getTypeUrl());
+    assertEquals(Struct.getDefaultInstance(), struct.getValue());
+    Any builtIn = policies.get(1).getTypedExtensionConfig().getTypedConfig();
+    assertTrue(builtIn.is(fallback), builtIn.getTypeUrl());
+  }
+
+  @Test
+  void leastLoadedIsFulcrumsPolicyThenLeastRequest() throws Exception {
+    Cluster cluster = translateLink(seedWithStrategy("least-loaded"), Map.of()).clusters().get(SEED_NAME);
+
+    assertPolicies(cluster, "type.googleapis.com/fulcrum.least_loaded", LeastRequest.class);
+    assertEquals("fulcrum.least_loaded",
+        cluster.getLoadBalancingPolicy().getPolicies(0).getTypedExtensionConfig().getName());
+  }
+
+  @Test
+  void randomIsFulcrumsPolicyThenRoundRobin() throws Exception {
+    Cluster cluster = translateLink(seedWithStrategy("random"), Map.of()).clusters().get(SEED_NAME);
+
+    assertPolicies(cluster, "type.googleapis.com/fulcrum.random", RoundRobin.class);
+  }
+
+  @Test
+  void peakEwmaIsFulcrumsPolicyThenLeastRequest() throws Exception {
+    Cluster cluster = translateLink(seedWithStrategy("peak-ewma"), Map.of()).clusters().get(SEED_NAME);
+
+    assertPolicies(cluster, "type.googleapis.com/fulcrum.peak_ewma", LeastRequest.class);
+  }
+
+  @Test
+  void everyStrategyTranslatesToValidResources() {
+    for (String strategy : List.of("round-robin", "least-loaded", "random", "peak-ewma")) {
+      MeshLink link = seedWithStrategy(strategy);
+      assertEquals(List.of(), new XdsResourceValidator().validate(translateLink(link, Map.of())), strategy);
+      Cluster cluster = translateLink(link, Map.of()).clusters().get(SEED_NAME);
+      // Only the balancing policy depends on the strategy.
+      assertEquals(XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN).toBuilder().clearLbPolicy().build(),
+          cluster.toBuilder().clearLbPolicy().clearLoadBalancingPolicy().build(), strategy);
+    }
+  }
+
+  // --- retries ---
+
+  private static RouteAction defaultAction(MeshLink link) {
+    List<Route> routes = XdsTranslator.routeConfiguration(link, new LinkedHashMap<>()).getVirtualHosts(0).getRoutesList();
+    return routes.get(routes.size() - 1).getRoute();
+  }
+
+  @Test
+  void theRetryPolicyHasTheLinksRetriesAndBackoff() {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("request-timeout: 5s", "request-timeout: 5s\n    retries: 7"));
+    RetryPolicy retry = defaultAction(link).getRetryPolicy();
+
+    assertEquals("cancelled,deadline-exceeded", retry.getRetryOn());
+    assertEquals(7, retry.getNumRetries().getValue());
+    assertEquals(com.google.protobuf.Duration.newBuilder().setNanos(25_000_000).build(),
+        retry.getRetryBackOff().getBaseInterval());
+    assertEquals(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000).build(),
+        retry.getRetryBackOff().getMaxInterval());
+  }
+
+  @Test
+  void theDefaultRetriesAreTwo() {
+    assertEquals(2, defaultAction(Fixtures.seedLink()).getRetryPolicy().getNumRetries().getValue());
+  }
+
+  @Test
+  void noRetryPolicyWithZeroRetries() {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("request-timeout: 5s", "request-timeout: 5s\n    retries: 0"));
+    RouteAction action = defaultAction(link);
+
+    assertFalse(action.hasRetryPolicy(), action.toString());
+    assertTrue(action.hasMaxStreamDuration());
+  }
+
+  @Test
+  void noRetryPolicyWithoutRetryOn() {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("retry-on: [\"cancelled\", \"deadline-exceeded\"]", "retries: 3"));
+
+    assertFalse(defaultAction(link).hasRetryPolicy());
+  }
+
+  // --- per-method routes ---
+
+  private static final Target GET_BACKEND = new Target("get-backend", 8001);
+  private static final Endpoint GET_ENDPOINT = new Endpoint("10.0.3.1", 8001);
+  private static final String ROUTES = """
+        routes:
+          - method: /pkg.Svc/Get
+            target: [{name: get-backend, port: 8001}]
+            policy: {request-timeout: 250ms, retries: 4}
+          - method: /pkg.Svc/*
+            policy: {retry-on: []}
+          - method: /other.Svc/Put
+      """;
+  private static final String GET_CLUSTER = SEED_NAME + "/get-backend:8001";
+
+  private static XdsResources withRoutes() {
+    return translateLink(Fixtures.link(Seed.YAML + ROUTES), Map.of(GET_BACKEND, List.of(GET_ENDPOINT)));
+  }
+
+  @Test
+  void perMethodRoutesComeFirstInOrderThenTheDefault() {
+    List<Route> routes = withRoutes().routes().get(SEED_NAME).getVirtualHosts(0).getRoutesList();
+
+    assertEquals(4, routes.size());
+    assertEquals(RouteMatch.PathSpecifierCase.PATH, routes.get(0).getMatch().getPathSpecifierCase());
+    assertEquals("/pkg.Svc/Get", routes.get(0).getMatch().getPath());
+    assertEquals(RouteMatch.PathSpecifierCase.PREFIX, routes.get(1).getMatch().getPathSpecifierCase());
+    assertEquals("/pkg.Svc/", routes.get(1).getMatch().getPrefix());
+    assertEquals(RouteMatch.PathSpecifierCase.PATH, routes.get(2).getMatch().getPathSpecifierCase());
+    assertEquals("/other.Svc/Put", routes.get(2).getMatch().getPath());
+    assertEquals(RouteMatch.PathSpecifierCase.PREFIX, routes.get(3).getMatch().getPathSpecifierCase());
+    assertEquals("", routes.get(3).getMatch().getPrefix());
+  }
+
+  @Test
+  void aRouteWithItsOwnTargetsHasItsOwnClusterAndPolicy() {
+    XdsResources resources = withRoutes();
+    RouteAction get = resources.routes().get(SEED_NAME).getVirtualHosts(0).getRoutes(0).getRoute();
+
+    assertEquals(GET_CLUSTER, get.getCluster());
+    assertEquals(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000).build(),
+        get.getMaxStreamDuration().getGrpcTimeoutHeaderMax());
+    assertEquals("cancelled,deadline-exceeded", get.getRetryPolicy().getRetryOn());
+    assertEquals(4, get.getRetryPolicy().getNumRetries().getValue());
+    assertEquals(Set.of(SEED_NAME, GET_CLUSTER), resources.clusters().keySet());
+    assertEquals(Set.of(SEED_NAME, GET_CLUSTER), resources.endpoints().keySet());
+    assertEquals(GET_CLUSTER, resources.clusters().get(GET_CLUSTER).getEdsClusterConfig().getServiceName());
+    assertEquals(List.of("10.0.3.1:8001"), addresses(resources.endpoints().get(GET_CLUSTER).getEndpoints(0)));
+    assertEquals(GET_CLUSTER, resources.endpoints().get(GET_CLUSTER).getClusterName());
+    assertEquals(List.of("10.0.0.1:7001", "10.0.0.2:7002"), addresses(resources.endpoints().get(SEED_NAME).getEndpoints(0)));
+  }
+
+  @Test
+  void aRouteWithoutTargetsUsesTheDefaultCluster() {
+    List<Route> routes = withRoutes().routes().get(SEED_NAME).getVirtualHosts(0).getRoutesList();
+
+    RouteAction wildcard = routes.get(1).getRoute();
+    assertEquals(SEED_NAME, wildcard.getCluster());
+    assertFalse(wildcard.hasRetryPolicy(), "retry-on: [] turns retries off");
+    assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(5).build(),
+        wildcard.getMaxStreamDuration().getGrpcTimeoutHeaderMax());
+    RouteAction put = routes.get(2).getRoute();
+    assertEquals(SEED_NAME, put.getCluster());
+    assertEquals(defaultAction(Fixtures.seedLink()), put);
+    assertEquals(defaultAction(Fixtures.seedLink()), routes.get(3).getRoute());
+  }
+
+  @Test
+  void aRouteToSeveralTargetsNamesItsClusterAfterAllOfThem() {
+    MeshLink link = Fixtures.link(Seed.YAML + """
+          routes:
+            - method: /pkg.Svc/Get
+              target: [{name: get-backend, port: 8001}, {name: grpc-service-v2, port: 7002}]
+        """);
+    XdsResources resources = translateLink(link, Map.of(GET_BACKEND, List.of(GET_ENDPOINT)));
+    String name = SEED_NAME + "/get-backend:8001+grpc-service-v2:7002";
+
+    assertEquals(name, resources.routes().get(SEED_NAME).getVirtualHosts(0).getRoutes(0).getRoute().getCluster());
+    assertEquals(List.of("10.0.3.1:8001", "10.0.0.2:7002"), addresses(resources.endpoints().get(name).getEndpoints(0)));
+    assertEquals(List.of(), new XdsResourceValidator().validate(resources));
+  }
+
+  @Test
+  void routeClustersUseTheLinksStrategy() throws Exception {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: peak-ewma") + ROUTES);
+    XdsResources resources = translateLink(link, Map.of(GET_BACKEND, List.of(GET_ENDPOINT)));
+
+    assertPolicies(resources.clusters().get(GET_CLUSTER), "type.googleapis.com/fulcrum.peak_ewma", LeastRequest.class);
+    assertEquals(List.of(), new XdsResourceValidator().validate(resources));
+  }
+
+  @Test
+  void routesTranslateToValidResources() {
+    assertEquals(List.of(), new XdsResourceValidator().validate(withRoutes()));
+  }
+
+  // --- weights ---
+
+  private static final String V1_CLUSTER = SEED_NAME + "/grpc-service-v1:7001";
+  private static final String V2_CLUSTER = SEED_NAME + "/grpc-service-v2:7002";
+
+  private static MeshLink weighted(int w1, int w2) {
+    return Fixtures.link(Seed.YAML
+        .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: " + w1 + "}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: " + w2 + "}"));
+  }
+
+  @Test
+  void weightedTargetsSplitTrafficBetweenAClusterEach() {
+    XdsResources resources = translateLink(weighted(90, 10), Map.of());
+    RouteAction action = defaultAction(weighted(90, 10));
+
+    assertEquals(RouteAction.ClusterSpecifierCase.WEIGHTED_CLUSTERS, action.getClusterSpecifierCase());
+    List<WeightedCluster.ClusterWeight> split = action.getWeightedClusters().getClustersList();
+    assertEquals(List.of(V1_CLUSTER, V2_CLUSTER), split.stream().map(WeightedCluster.ClusterWeight::getName).toList());
+    assertEquals(List.of(90, 10), split.stream().map(c -> c.getWeight().getValue()).toList());
+    assertEquals(Set.of(V1_CLUSTER, V2_CLUSTER), resources.clusters().keySet());
+    assertEquals(Set.of(V1_CLUSTER, V2_CLUSTER), resources.endpoints().keySet());
+    assertEquals(List.of("10.0.0.1:7001"), addresses(resources.endpoints().get(V1_CLUSTER).getEndpoints(0)));
+    assertEquals(List.of("10.0.0.2:7002"), addresses(resources.endpoints().get(V2_CLUSTER).getEndpoints(0)));
+    assertEquals(V1_CLUSTER, resources.clusters().get(V1_CLUSTER).getEdsClusterConfig().getServiceName());
+    // The policy is the same as without weights.
+    assertEquals(defaultAction(Fixtures.seedLink()).getRetryPolicy(), action.getRetryPolicy());
+    assertEquals(defaultAction(Fixtures.seedLink()).getMaxStreamDuration(), action.getMaxStreamDuration());
+    assertEquals(List.of(), new XdsResourceValidator().validate(resources));
+  }
+
+  @Test
+  void aTargetOfWeightZeroIsLeftOut() {
+    XdsResources resources = translateLink(weighted(100, 0), Map.of());
+    RouteAction action = resources.routes().get(SEED_NAME).getVirtualHosts(0).getRoutes(0).getRoute();
+
+    assertEquals(List.of(V1_CLUSTER),
+        action.getWeightedClusters().getClustersList().stream().map(WeightedCluster.ClusterWeight::getName).toList());
+    assertEquals(100, action.getWeightedClusters().getClusters(0).getWeight().getValue());
+    assertEquals(Set.of(V1_CLUSTER), resources.clusters().keySet());
+    assertEquals(Set.of(V1_CLUSTER), resources.endpoints().keySet());
+    assertEquals(List.of(), new XdsResourceValidator().validate(resources));
+  }
+
+  @Test
+  void weightedClustersUseTheLinksStrategy() throws Exception {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: least-loaded")
+        .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: 3}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: 1}"));
+    XdsResources resources = translateLink(link, Map.of());
+
+    assertPolicies(resources.clusters().get(V1_CLUSTER), "type.googleapis.com/fulcrum.least_loaded", LeastRequest.class);
+    assertPolicies(resources.clusters().get(V2_CLUSTER), "type.googleapis.com/fulcrum.least_loaded", LeastRequest.class);
+  }
+
+  @Test
+  void aWeightedRouteAndAnUnweightedDefault() {
+    MeshLink link = Fixtures.link(Seed.YAML + """
+          routes:
+            - method: /pkg.Svc/*
+              target: [{name: grpc-service-v1, port: 7001, weight: 1}, {name: get-backend, port: 8001, weight: 4}]
+        """);
+    XdsResources resources = translateLink(link, Map.of(GET_BACKEND, List.of(GET_ENDPOINT)));
+    RouteAction route = resources.routes().get(SEED_NAME).getVirtualHosts(0).getRoutes(0).getRoute();
+
+    assertEquals(List.of(V1_CLUSTER, GET_CLUSTER),
+        route.getWeightedClusters().getClustersList().stream().map(WeightedCluster.ClusterWeight::getName).toList());
+    assertEquals(List.of(1, 4), route.getWeightedClusters().getClustersList().stream().map(c -> c.getWeight().getValue()).toList());
+    assertEquals(SEED_NAME, resources.routes().get(SEED_NAME).getVirtualHosts(0).getRoutes(1).getRoute().getCluster());
+    assertEquals(Set.of(SEED_NAME, V1_CLUSTER, GET_CLUSTER), resources.clusters().keySet());
+    assertEquals(List.of(), new XdsResourceValidator().validate(resources));
+  }
+
 
   @Test
   void theLoadAssignmentHasOneWeightedLocalityWithEveryEndpoint() {

@@ -5,13 +5,21 @@ import java.util.random.RandomGenerator;
 
 /**
  * How each of Fulcrum's strategies chooses among the ready endpoints: pure functions of their
- * loads and a random source, so they are tested apart from gRPC.
+ * loads, a random source and a ticket (a number one higher for every pick), tested apart from gRPC.
  */
 enum Choice {
+  /** Strict rotation. */
+  ROUND_ROBIN {
+    @Override
+    int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket) {
+      return (int) Math.floorMod(ticket, (long) loads.size());
+    }
+  },
+
   /** The fewest requests in flight; ties broken at random. */
   LEAST_LOADED {
     @Override
-    int choose(List<EndpointLoad> loads, RandomGenerator random) {
+    int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket) {
       int best = -1;
       int ties = 0;
       int fewest = Integer.MAX_VALUE;
@@ -32,7 +40,7 @@ enum Choice {
   /** Uniformly at random. */
   RANDOM {
     @Override
-    int choose(List<EndpointLoad> loads, RandomGenerator random) {
+    int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket) {
       return random.nextInt(loads.size());
     }
   },
@@ -40,7 +48,7 @@ enum Choice {
   /** Power of two choices: of two endpoints drawn at random, the lower peak-EWMA cost. */
   PEAK_EWMA {
     @Override
-    int choose(List<EndpointLoad> loads, RandomGenerator random) {
+    int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket) {
       if (loads.size() == 1) {
         return 0;
       }
@@ -54,5 +62,5 @@ enum Choice {
   };
 
   /** The index of the chosen endpoint in {@code loads} (never empty). */
-  abstract int choose(List<EndpointLoad> loads, RandomGenerator random);
+  abstract int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket);
 }

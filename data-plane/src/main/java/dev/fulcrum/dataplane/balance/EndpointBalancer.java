@@ -2,36 +2,50 @@ package dev.fulcrum.dataplane.balance;
 
 import io.grpc.ConnectivityState;
 import io.grpc.LoadBalancer;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.util.MultiChildLoadBalancer;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load balancer behind Fulcrum's strategies: one pick-first child per endpoint (so each keeps
  * its own cached connection), and a picker that lets a {@link Choice} choose among the READY ones
- * for every request.
+ * for every request. A retry goes to an endpoint its call has not tried yet, if there is one, and
+ * only while the {@link RetryBudget} allows.
  */
 final class EndpointBalancer extends MultiChildLoadBalancer {
+  /** grpc sets this header on every retry attempt (gRFC A6). */
+  private static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
+      Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
+
   private final Choice choice;
-  private PeakEwmaConfig latency = PeakEwmaConfig.DEFAULT;
+  private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextInt());
+  private BalancerConfig config = BalancerConfig.DEFAULT;
+  private RetryBudget budget = newBudget(config);
 
   EndpointBalancer(Helper helper, Choice choice) {
     super(helper);
     this.choice = choice;
   }
 
+  private static RetryBudget newBudget(BalancerConfig config) {
+    return new RetryBudget(config.retryBudgetRatio(), config.minRetriesPerSecond(), System::nanoTime);
+  }
+
   @Override
   public Status acceptResolvedAddresses(ResolvedAddresses addresses) {
-    if (addresses.getLoadBalancingPolicyConfig() instanceof PeakEwmaConfig config) {
-      latency = config; // for endpoints added from now on
+    if (addresses.getLoadBalancingPolicyConfig() instanceof BalancerConfig next && !next.equals(config)) {
+      config = next; // endpoints added from now on use its latency tuning
+      budget = newBudget(next);
     }
     return super.acceptResolvedAddresses(addresses);
   }
 
   /** A child that keeps its endpoint's load across pickers. */
   private final class Endpoint extends ChildLbState {
-    final EndpointLoad load = new EndpointLoad(latency.decayNanos(), latency.initialLatencyNanos(), System::nanoTime);
+    final EndpointLoad load = new EndpointLoad(config.decayNanos(), config.initialLatencyNanos(), System::nanoTime);
 
     Endpoint(Object key) {
       super(key, pickFirstLbProvider);
@@ -47,8 +61,7 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
   protected void updateOverallBalancingState() {
     List<ChildLbState> ready = getReadyChildren();
     if (!ready.isEmpty()) {
-      List<Endpoint> endpoints = ready.stream().map(Endpoint.class::cast).toList();
-      update(ConnectivityState.READY, new Picker(endpoints));
+      update(ConnectivityState.READY, new Picker(ready.stream().map(Endpoint.class::cast).toList(), budget));
       return;
     }
     boolean connecting = getChildLbStates().stream().anyMatch(child ->
@@ -70,20 +83,47 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
   private final class Picker extends SubchannelPicker {
     private final List<Endpoint> endpoints;
     private final List<EndpointLoad> loads;
+    private final RetryBudget budget;
 
-    Picker(List<Endpoint> endpoints) {
+    Picker(List<Endpoint> endpoints, RetryBudget budget) {
       this.endpoints = endpoints;
       this.loads = endpoints.stream().map(e -> e.load).toList();
+      this.budget = budget;
     }
 
     @Override
     public PickResult pickSubchannel(PickSubchannelArgs args) {
-      Endpoint endpoint = endpoints.get(choice.choose(loads, ThreadLocalRandom.current()));
+      CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
+      if (args.getHeaders().containsKey(PREVIOUS_ATTEMPTS)) {
+        if (!budget.tryRetry()) {
+          return PickResult.withDrop(Status.UNAVAILABLE.withDescription(
+              "fulcrum: retry budget exhausted; not retrying " + args.getMethodDescriptor().getFullMethodName()));
+        }
+      } else {
+        budget.recordCall();
+      }
+      Endpoint endpoint = choose(attempts);
+      if (attempts != null) {
+        attempts.record(endpoint.getKey());
+      }
       PickResult result = endpoint.getCurrentPicker().pickSubchannel(args);
       if (result.getSubchannel() == null) {
         return result;
       }
       return PickResult.withSubchannel(result.getSubchannel(), endpoint.load.tracerFactory());
+    }
+
+    /** The strategy's choice among the endpoints this call has not tried (all, on a first attempt). */
+    private Endpoint choose(CallAttempts attempts) {
+      long ticket = tickets.getAndIncrement();
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      if (attempts != null) {
+        List<Endpoint> untried = endpoints.stream().filter(e -> !attempts.tried(e.getKey())).toList();
+        if (!untried.isEmpty() && untried.size() < endpoints.size()) {
+          return untried.get(choice.choose(untried.stream().map(e -> e.load).toList(), random, ticket));
+        }
+      }
+      return endpoints.get(choice.choose(loads, random, ticket));
     }
 
     @Override

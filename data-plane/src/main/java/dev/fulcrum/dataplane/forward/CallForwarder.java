@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.forward;
 
+import dev.fulcrum.dataplane.balance.CallAttempts;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -31,7 +32,9 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
       return new ServerCall.Listener<>() {};
     }
     Channel channel = upstreams.channel(service);
-    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), CallOptions.DEFAULT);
+    // Each call carries its own record of the endpoints it tried, so that a retry tries another.
+    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(),
+        CallOptions.DEFAULT.withOption(CallAttempts.KEY, new CallAttempts()));
     ForwardedCall call = new ForwardedCall(inbound, outbound);
     return call.start(headers);
   }

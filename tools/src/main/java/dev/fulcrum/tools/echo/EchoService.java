@@ -30,6 +30,10 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong cancellations = new AtomicLong();
   private final AtomicLong streamedReplies = new AtomicLong();
+  private volatile int delayMillis;
+  private volatile int failEvery;
+  private volatile Status.Code failWith = Status.Code.UNAVAILABLE;
+  private final AtomicLong unaryCalls = new AtomicLong();
 
   /** {@code timer} delays the replies of requests that ask for it. */
   public EchoService(String name, ScheduledExecutorService timer) {
@@ -40,6 +44,17 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
   /** Turns the per-request log on or off (the demo silences it during its burst of calls). */
   public void logRequests(boolean on) {
     logRequests.set(on);
+  }
+
+  /** Makes every unary Echo take this much longer: a slow backend. */
+  public void delayEveryCall(int millis) {
+    this.delayMillis = millis;
+  }
+
+  /** Fails every {@code n}th unary Echo with {@code code} (0: none): a flaky backend. */
+  public void failEvery(int n, Status.Code code) {
+    this.failWith = code;
+    this.failEvery = n;
   }
 
   /** Calls started on this server. */
@@ -62,14 +77,22 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
     started("Echo", request);
     ServerCallStreamObserver<EchoReply> call = (ServerCallStreamObserver<EchoReply>) replies;
     call.setOnCancelHandler(cancellations::incrementAndGet);
+    int n = failEvery;
+    boolean injectedFailure = n > 0 && unaryCalls.incrementAndGet() % n == 0;
     Runnable answer = () -> {
-      if (!call.isCancelled() && !failed(request, replies)) {
+      if (call.isCancelled()) {
+        return;
+      }
+      if (injectedFailure) {
+        replies.onError(Status.fromCode(failWith).withDescription("echo " + name + " failed on purpose").asRuntimeException());
+      } else if (!failed(request, replies)) {
         replies.onNext(reply(request, 0));
         replies.onCompleted();
       }
     };
-    if (request.getDelayMs() > 0) {
-      timer.schedule(answer, request.getDelayMs(), TimeUnit.MILLISECONDS);
+    int delay = request.getDelayMs() + delayMillis;
+    if (delay > 0) {
+      timer.schedule(answer, delay, TimeUnit.MILLISECONDS);
     } else {
       answer.run();
     }

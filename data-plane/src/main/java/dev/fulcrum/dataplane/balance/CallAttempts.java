@@ -1,0 +1,24 @@
+package dev.fulcrum.dataplane.balance;
+
+import io.grpc.CallOptions;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The endpoints one call has been sent to so far. The proxy attaches a fresh one to each call's
+ * options; grpc hands the same options to every attempt's pick, so a retry can go to an endpoint
+ * the call has not tried yet.
+ */
+public final class CallAttempts {
+  public static final CallOptions.Key<CallAttempts> KEY = CallOptions.Key.create("fulcrum.call-attempts");
+
+  private final Set<Object> tried = new HashSet<>();
+
+  synchronized boolean tried(Object endpoint) {
+    return tried.contains(endpoint);
+  }
+
+  synchronized void record(Object endpoint) {
+    tried.add(endpoint);
+  }
+}

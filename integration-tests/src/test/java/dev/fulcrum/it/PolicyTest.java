@@ -1,0 +1,131 @@
+package dev.fulcrum.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A Link's policy, end to end: request timeouts and retries. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyTest {
+  private Mesh mesh;
+
+  private static String link(String name, String policy) {
+    return """
+        apiVersion: linkerd.io/v1alpha1
+        kind: Link
+        metadata: {name: %s}
+        spec:
+          service: {name: %s.test, port: 1}
+          target:
+            - {name: 127.0.0.1, port: {v1}}
+            - {name: 127.0.0.1, port: {v2}}
+          policy: %s
+        ---
+        """.formatted(name, name, policy);
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    mesh = new Mesh(2, link("timeout", "{request-timeout: 300ms}")
+        + link("retry", "{retry-on: [unavailable]}")
+        + link("retryall", "{retry-on: [unavailable], retry-budget: 100%}")
+        + link("retry0", "{retry-on: [unavailable], retries: 0}")
+        + link("noretry", "{request-timeout: 5s}")
+        + link("budget", "{retry-on: [unavailable], retries: 3, retry-budget: 20%}"), Optional.empty());
+  }
+
+  @AfterAll
+  void stop() {
+    mesh.close();
+  }
+
+  private static long millisToFail(Channel channel, long callerDeadlineMillis, int delayMillis, Status.Code expected) {
+    long start = System.nanoTime();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
+        EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(callerDeadlineMillis, TimeUnit.MILLISECONDS)
+            .echo(EchoRequest.newBuilder().setMessage("slow").setDelayMs(delayMillis).build()));
+    assertEquals(expected, e.getStatus().getCode(), e.getStatus().toString());
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @Test
+  void theRequestTimeoutEndsASlowCallAndTheCallersShorterDeadlineWins() {
+    Channel channel = mesh.proxyChannel("timeout.test:1");
+    Calls.sequence(channel, 2); // connected
+    long byPolicy = millisToFail(channel, 10_000, 3000, Status.Code.DEADLINE_EXCEEDED);
+    assertTrue(byPolicy >= 250 && byPolicy < 1500, "the 300ms policy ended the call after " + byPolicy + " ms");
+    long byCaller = millisToFail(channel, 100, 3000, Status.Code.DEADLINE_EXCEEDED);
+    assertTrue(byCaller < 250, "the caller's 100ms deadline ended the call after " + byCaller + " ms");
+    // A call faster than the timeout is untouched.
+    assertEquals("ok", EchoServiceGrpc.newBlockingStub(channel)
+        .echo(EchoRequest.newBuilder().setMessage("ok").setDelayMs(50).build()).getMessage());
+  }
+
+  @Test
+  void aRetryGoesToAnotherEndpoint() throws Exception {
+    // Half the calls need a retry: more than the default budget of 20% allows, so this Link has 100%.
+    Channel retry = mesh.proxyChannel("retryall.test:1");
+    Calls.sequence(retry, 4);
+    mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE); // v1 fails every call
+    try {
+      // Each call that meets v1 is retried on v2; grpc's own round-robin could pick v1 again.
+      assertEquals(Map.of("v2", 400), Calls.concurrent(retry, 4, 100));
+    } finally {
+      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void theRetryBudgetCapsTheExtraLoadOfAnOutage() throws Exception {
+    Channel budget = mesh.proxyChannel("budget.test:1");
+    Calls.sequence(budget, 4);
+    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE);
+    mesh.echo(2).service().failEvery(1, Status.Code.UNAVAILABLE);
+    try {
+      Map<String, Integer> outcome = Calls.concurrent(budget, 8, 125);
+      assertEquals(Map.of("failed: UNAVAILABLE", 1000), outcome);
+      long attempts = mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before;
+      // Without a budget, 3 retries each: 4,000 attempts. With 20% and Linkerd's floor of 10
+      // retries a second over a 10 s window: at most 1,000 + 200 + 100.
+      assertTrue(attempts > 1000 && attempts <= 1300, attempts + " attempts for 1000 calls");
+    } finally {
+      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
+      mesh.echo(2).service().failEvery(0, Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void retryOnUnavailableHidesABackendFailingHalfItsCalls() throws Exception {
+    Channel retry = mesh.proxyChannel("retry.test:1");
+    Channel retry0 = mesh.proxyChannel("retry0.test:1");
+    Channel noRetry = mesh.proxyChannel("noretry.test:1");
+    for (Channel channel : new Channel[] {retry, retry0, noRetry}) {
+      Calls.sequence(channel, 4);
+    }
+    mesh.echo(1).service().failEvery(2, Status.Code.UNAVAILABLE);
+    try {
+      Map<String, Integer> withRetries = Calls.concurrent(retry, 4, 100);
+      assertEquals(null, withRetries.get("failed: UNAVAILABLE"), "retried: " + withRetries);
+      Map<String, Integer> withoutRetries = Calls.concurrent(noRetry, 4, 100);
+      assertTrue(withoutRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "not retried: " + withoutRetries);
+      Map<String, Integer> zeroRetries = Calls.concurrent(retry0, 4, 100);
+      assertTrue(zeroRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "retries: 0: " + zeroRetries);
+    } finally {
+      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
+    }
+  }
+}
