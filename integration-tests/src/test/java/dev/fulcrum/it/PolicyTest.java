@@ -44,6 +44,7 @@ class PolicyTest {
         + link("retryall", "{retry-on: [unavailable], retry-budget: 100%}")
         + link("retry0", "{retry-on: [unavailable], retries: 0}")
         + link("noretry", "{request-timeout: 5s}")
+        + link("sixretries", "{retry-on: [unavailable], retries: 6, retry-budget: 100%}")
         + link("budget", "{retry-on: [unavailable], retries: 3, retry-budget: 20%}"), Optional.empty());
   }
 
@@ -75,6 +76,29 @@ class PolicyTest {
   }
 
   @Test
+  void aStreamIsNotRetriedOnceAMessageHasBeenSent() throws Exception {
+    Channel retry = mesh.proxyChannel("retryall.test:1");
+    Calls.sequence(retry, 2);
+    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    java.util.Iterator<dev.fulcrum.echo.v1.EchoReply> replies = EchoServiceGrpc.newBlockingStub(retry)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .serverStream(EchoRequest.newBuilder().setMessage("status:UNAVAILABLE midway").setCount(1).build());
+    assertEquals(0, replies.next().getIndex());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, replies::next);
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    assertEquals("midway", e.getStatus().getDescription());
+    assertEquals(1, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before, "no retry");
+
+    // Failing before its first message, the same stream is retried (and fails again on the other).
+    long beforeEarly = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    StatusRuntimeException early = assertThrows(StatusRuntimeException.class, () -> EchoServiceGrpc
+        .newBlockingStub(retry).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .serverStream(EchoRequest.newBuilder().setMessage("status:UNAVAILABLE at once").build()).next());
+    assertEquals(Status.Code.UNAVAILABLE, early.getStatus().getCode());
+    assertEquals(3, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - beforeEarly, "two retries");
+  }
+
+  @Test
   void aRetryGoesToAnotherEndpoint() throws Exception {
     // Half the calls need a retry: more than the default budget of 20% allows, so this Link has 100%.
     Channel retry = mesh.proxyChannel("retryall.test:1");
@@ -85,6 +109,25 @@ class PolicyTest {
       assertEquals(Map.of("v2", 400), Calls.concurrent(retry, 4, 100));
     } finally {
       mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void aLinkMayAskForMoreRetriesThanGrpcsDefaultCap() throws Exception {
+    Channel channel = mesh.proxyChannel("sixretries.test:1");
+    Calls.sequence(channel, 2);
+    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE);
+    mesh.echo(2).service().failEvery(1, Status.Code.UNAVAILABLE);
+    try {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(channel, 1));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      assertTrue(e.getStatus().getDescription().contains("failed on purpose"), e.getStatus().toString());
+      // grpc's default would stop at 5 attempts; the Link asked for 1 + 6.
+      assertEquals(7, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before);
+    } finally {
+      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
+      mesh.echo(2).service().failEvery(0, Status.Code.UNAVAILABLE);
     }
   }
 
@@ -102,6 +145,9 @@ class PolicyTest {
       // Without a budget, 3 retries each: 4,000 attempts. With 20% and Linkerd's floor of 10
       // retries a second over a 10 s window: at most 1,000 + 200 + 100.
       assertTrue(attempts > 1000 && attempts <= 1300, attempts + " attempts for 1000 calls");
+      // A call the budget did not retry reports the backend's own failure.
+      StatusRuntimeException last = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(budget, 1));
+      assertTrue(last.getStatus().getDescription().startsWith("echo v"), last.getStatus().toString());
     } finally {
       mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
       mesh.echo(2).service().failEvery(0, Status.Code.UNAVAILABLE);

@@ -121,7 +121,8 @@ class XdsServingTest {
     XdsResources good = resourcesFor(v1);
     // grpc-xds rejects lb_policy RANDOM, and with it the whole CDS update.
     XdsResources rejected = new XdsResources(good.listeners(), good.routes(),
-        Map.of(SERVICE, good.clusters().get(SERVICE).toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build()),
+        Map.of(SERVICE, good.clusters().get(SERVICE).toBuilder()
+            .clearLoadBalancingPolicy().setLbPolicy(Cluster.LbPolicy.RANDOM).build()),
         good.endpoints());
     cache.publish(rejected);
     // The first call subscribes the proxy; with its cluster rejected, it cannot be served.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.api.link.LinkSpec.RouteSpec;
 import dev.fulcrum.api.link.LinkSpec.ServiceRef;
 import dev.fulcrum.api.link.LinkSpec.TargetRef;
 import dev.fulcrum.api.link.LinkYaml.Document;
@@ -192,5 +193,55 @@ class LinkYamlTest {
     assertEquals(1, documents.stream().filter(d -> d.link() != null).count(), documents.toString());
     assertTrue(documents.stream().filter(d -> d.link() == null).allMatch(d -> d.label().equals("file.yaml#2")),
         documents.toString());
+  }
+
+  @Test
+  void readsRoutesWeightsRetriesAndTheRetryBudget() {
+    String yaml = SEED
+        .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: 90}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: 10}")
+        .replace("request-timeout: 5s", "request-timeout: 5s\n    retries: 3\n    retry-budget: 25%")
+        + """
+          routes:
+            - method: /pkg.Svc/Get
+              target: [{name: get-backend, port: 8001}]
+              policy: {request-timeout: 250ms}
+            - method: /pkg.Svc/*
+        """;
+    LinkSpec spec = LinkYaml.read("links.yaml", yaml).get(0).link().getSpec();
+
+    assertEquals(List.of(new TargetRef("grpc-service-v1", 7001, 90), new TargetRef("grpc-service-v2", 7002, 10)),
+        spec.target());
+    assertEquals(new Policy("5s", List.of("cancelled", "deadline-exceeded"), 3, "25%"), spec.policy());
+    assertEquals(List.of(
+            new RouteSpec("/pkg.Svc/Get", List.of(new TargetRef("get-backend", 8001)), new Policy("250ms", null)),
+            new RouteSpec("/pkg.Svc/*", null, null)),
+        spec.routes());
+  }
+
+  @Test
+  void theShortConstructorsLeaveTheNewFieldsOut() {
+    assertEquals(new TargetRef("a", 1, null), new TargetRef("a", 1));
+    assertEquals(new Policy("1s", List.of(), null, null), new Policy("1s", List.of()));
+    assertEquals(new Policy("1s", List.of(), 4, null), new Policy("1s", List.of(), 4));
+    LinkSpec spec = new LinkSpec(new ServiceRef("s", 1), List.of(), null, null);
+    assertNull(spec.routes());
+  }
+
+  @Test
+  void anUnknownFieldInARouteNamesIt() {
+    Document error = LinkYaml.read("file.yaml", SEED + "  routes:\n    - {metod: /pkg.Svc/Get}\n").get(0);
+
+    assertNull(error.link());
+    assertTrue(error.error().startsWith("spec.routes[0].metod: "), error.error());
+  }
+
+  @Test
+  void aWeightThatIsNotANumberNamesTheTarget() {
+    Document error = LinkYaml.read("file.yaml",
+        SEED.replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: lots}")).get(0);
+
+    assertNull(error.link());
+    assertTrue(error.error().startsWith("spec.target[1].weight: "), error.error());
   }
 }

@@ -284,12 +284,56 @@ class LinkValidatorTest {
     }
   }
 
+  /**
+   * grpc clients make at most 5 attempts unless the channel raises the limit
+   * ({@code ManagedChannelBuilder.maxRetryAttempts}, default 5; the proxy's UpstreamChannels does not):
+   * {@code retries: 5} to {@code 10} are accepted here but silently become 4.
+   */
   @Test
   void retriesOutOfRange() {
     assertEquals(PREFIX + "spec.policy.retries: 11 is not between 0 and 10",
         error(seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: 11")));
     assertEquals(PREFIX + "spec.policy.retries: -1 is not between 0 and 10",
         error(seedWith("request-timeout: 5s", "request-timeout: 5s\n    retries: -1")));
+  }
+
+  // --- retry budget ---
+
+  private static String budget(String value) {
+    return seedWith("request-timeout: 5s", "request-timeout: 5s\n    retry-budget: \"" + value + "\"");
+  }
+
+  @Test
+  void theRetryBudgetDefaultsToTwentyPercent() {
+    assertEquals(0.2, validate(Seed.YAML).link().policy().retryBudget());
+    assertEquals(0.2, validate(Seed.yaml("plain", "plain.example", 80, "backend:8080")).link().policy().retryBudget());
+  }
+
+  @Test
+  void aRetryBudgetIsAPercentage() {
+    assertEquals(0.5, validate(budget("50%")).link().policy().retryBudget());
+    assertEquals(0.0, validate(budget("0%")).link().policy().retryBudget());
+    assertEquals(1.0, validate(budget("100%")).link().policy().retryBudget());
+    assertEquals(0.125, validate(budget("12.5%")).link().policy().retryBudget());
+  }
+
+  @Test
+  void aRetryBudgetThatIsNotAPercentage() {
+    for (String bad : List.of("150%", "100.1%", "20", "0.2", "-5%", "20 %", "%")) {
+      assertEquals(PREFIX + "spec.policy.retry-budget: '" + bad + "' is not a percentage from 0% to 100%",
+          error(budget(bad)), bad);
+    }
+  }
+
+  @Test
+  void routesInheritTheRetryBudgetButCannotSetIt() {
+    assertEquals(0.5, validate(budget("50%") + "  routes:\n    - method: /pkg.Svc/Get\n      policy: {retries: 1}\n")
+        .link().methodRoutes().get(0).policy().retryBudget());
+    assertEquals(PREFIX + "spec.routes[0].policy.retry-budget: the budget is Link-wide; set it in spec.policy",
+        error(withRoutes("""
+            - method: /pkg.Svc/Get
+              policy: {retry-budget: 10%}
+            """)));
   }
 
   // --- routes ---

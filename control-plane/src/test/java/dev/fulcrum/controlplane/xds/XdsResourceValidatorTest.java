@@ -164,16 +164,25 @@ class XdsResourceValidatorTest {
 
   @Test
   void lbPolicyRandom() {
-    Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build();
+    Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder()
+        .clearLoadBalancingPolicy().setLbPolicy(Cluster.LbPolicy.RANDOM).build();
 
     assertEquals(List.of("Cluster " + SEED_NAME + ": lb_policy RANDOM is not supported by gRPC clients"),
         validator.validate(withCluster(cluster)));
   }
 
   @Test
+  void loadBalancingPolicyTakesPrecedenceOverLbPolicy() {
+    // grpc-xds reads load_balancing_policy when it is set, and ignores lb_policy then.
+    Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build();
+
+    assertEquals(List.of(), validator.validate(withCluster(cluster)));
+  }
+
+  @Test
   void lbPoliciesGrpcKnows() {
     for (Cluster.LbPolicy policy : List.of(Cluster.LbPolicy.ROUND_ROBIN, Cluster.LbPolicy.LEAST_REQUEST, Cluster.LbPolicy.RING_HASH)) {
-      Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder().setLbPolicy(policy).build();
+      Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder().clearLoadBalancingPolicy().setLbPolicy(policy).build();
       assertEquals(List.of(), validator.validate(withCluster(cluster)), policy.name());
     }
   }
@@ -339,7 +348,8 @@ class XdsResourceValidatorTest {
 
   @Test
   void everyProblemIsReported() {
-    Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder().setLbPolicy(Cluster.LbPolicy.RANDOM).build();
+    Cluster cluster = seed.clusters().get(SEED_NAME).toBuilder()
+        .clearLoadBalancingPolicy().setLbPolicy(Cluster.LbPolicy.RANDOM).build();
     XdsResources broken = new XdsResources(seed.listeners(), without(seed.routes(), SEED_NAME),
         with(seed.clusters(), SEED_NAME, cluster), without(seed.endpoints(), SEED_NAME));
 

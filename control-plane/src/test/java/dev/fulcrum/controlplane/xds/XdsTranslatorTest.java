@@ -12,6 +12,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.Value;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
@@ -137,7 +138,7 @@ class XdsTranslatorTest {
     assertEquals(Cluster.DiscoveryType.EDS, cluster.getType());
     assertAds(cluster.getEdsClusterConfig().getEdsConfig());
     assertEquals(SEED_NAME, cluster.getEdsClusterConfig().getServiceName());
-    assertEquals(Cluster.LbPolicy.ROUND_ROBIN, cluster.getLbPolicy());
+    assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(5).build(), cluster.getConnectTimeout());
   }
 
   // --- strategies ---
@@ -152,16 +153,20 @@ class XdsTranslatorTest {
   }
 
   @Test
-  void roundRobinIsTheBuiltInLbPolicy() {
-    Cluster cluster = XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN);
+  void roundRobinIsFulcrumsPolicyThenRoundRobin() throws Exception {
+    Cluster cluster = translateLink(seedWithStrategy("round-robin"), Map.of()).clusters().get(SEED_NAME);
 
-    assertEquals(Cluster.LbPolicy.ROUND_ROBIN, cluster.getLbPolicy());
-    assertFalse(cluster.hasLoadBalancingPolicy());
-    assertEquals(cluster, translateLink(seedWithStrategy("round-robin"), Map.of()).clusters().get(SEED_NAME));
+    assertPolicies(cluster, "type.googleapis.com/fulcrum.round_robin", RoundRobin.class);
+    assertEquals(cluster, XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN, 0.2));
   }
 
   /** policies[0]: Fulcrum's policy as a TypedStruct; policies[1]: the built-in fallback. */
   private static void assertPolicies(Cluster cluster, String typeUrl, Class<? extends Message> fallback) throws Exception {
+    assertPolicies(cluster, typeUrl, fallback, 0.2);
+  }
+
+  private static void assertPolicies(Cluster cluster, String typeUrl, Class<? extends Message> fallback, double budget)
+      throws Exception {
     assertTrue(cluster.hasLoadBalancingPolicy(), cluster.toString());
     List<LoadBalancingPolicy.Policy> policies = cluster.getLoadBalancingPolicy().getPoliciesList();
     assertEquals(2, policies.size(), policies.toString());
@@ -169,7 +174,9 @@ class XdsTranslatorTest {
     assertTrue(custom.is(TypedStruct.class), custom.getTypeUrl());
     TypedStruct struct = custom.unpack(TypedStruct.class);
     assertEquals(typeUrl, struct.getTypeUrl());
-    assertEquals(Struct.getDefaultInstance(), struct.getValue());
+    assertEquals(Struct.newBuilder().putFields("retry_budget_ratio", Value.newBuilder().setNumberValue(budget).build()).build(),
+        struct.getValue());
+    assertEquals(typeUrl.substring("type.googleapis.com/".length()), policies.get(0).getTypedExtensionConfig().getName());
     Any builtIn = policies.get(1).getTypedExtensionConfig().getTypedConfig();
     assertTrue(builtIn.is(fallback), builtIn.getTypeUrl());
   }
@@ -204,9 +211,19 @@ class XdsTranslatorTest {
       assertEquals(List.of(), new XdsResourceValidator().validate(translateLink(link, Map.of())), strategy);
       Cluster cluster = translateLink(link, Map.of()).clusters().get(SEED_NAME);
       // Only the balancing policy depends on the strategy.
-      assertEquals(XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN).toBuilder().clearLbPolicy().build(),
-          cluster.toBuilder().clearLbPolicy().clearLoadBalancingPolicy().build(), strategy);
+      assertEquals(XdsTranslator.cluster(SEED_NAME, Strategy.ROUND_ROBIN, 0.2).toBuilder().clearLoadBalancingPolicy().build(),
+          cluster.toBuilder().clearLoadBalancingPolicy().build(), strategy);
     }
+  }
+
+  @Test
+  void theLinksRetryBudgetGoesWithThePolicy() throws Exception {
+    MeshLink link = Fixtures.link(Seed.YAML.replace("strategy: round-robin", "strategy: least-loaded")
+        .replace("request-timeout: 5s", "request-timeout: 5s\n    retry-budget: 35%") + ROUTES);
+    XdsResources resources = translateLink(link, Map.of(GET_BACKEND, List.of(GET_ENDPOINT)));
+
+    assertPolicies(resources.clusters().get(SEED_NAME), "type.googleapis.com/fulcrum.least_loaded", LeastRequest.class, 0.35);
+    assertPolicies(resources.clusters().get(GET_CLUSTER), "type.googleapis.com/fulcrum.least_loaded", LeastRequest.class, 0.35);
   }
 
   // --- retries ---
@@ -514,6 +531,9 @@ class XdsTranslatorTest {
     TextFormat.Printer printer = TextFormat.printer().usingTypeRegistry(TypeRegistry.newBuilder()
         .add(HttpConnectionManager.getDescriptor())
         .add(Router.getDescriptor())
+        .add(TypedStruct.getDescriptor())
+        .add(RoundRobin.getDescriptor())
+        .add(LeastRequest.getDescriptor())
         .build());
     StringBuilder out = new StringBuilder();
     for (XdsType type : XdsType.values()) {

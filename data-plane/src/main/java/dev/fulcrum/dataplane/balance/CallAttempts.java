@@ -1,6 +1,7 @@
 package dev.fulcrum.dataplane.balance;
 
 import io.grpc.CallOptions;
+import io.grpc.Status;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ public final class CallAttempts {
   public static final CallOptions.Key<CallAttempts> KEY = CallOptions.Key.create("fulcrum.call-attempts");
 
   private final Set<Object> tried = new HashSet<>();
+  private Status lastFailure = Status.UNAVAILABLE.withDescription("no attempt has failed");
 
   synchronized boolean tried(Object endpoint) {
     return tried.contains(endpoint);
@@ -20,5 +22,16 @@ public final class CallAttempts {
 
   synchronized void record(Object endpoint) {
     tried.add(endpoint);
+  }
+
+  /** Remembers how an attempt ended, so that a retry that is not made can report the real failure. */
+  synchronized void closed(Status status) {
+    if (!status.isOk()) {
+      lastFailure = status;
+    }
+  }
+
+  synchronized Status lastFailure() {
+    return lastFailure;
   }
 }

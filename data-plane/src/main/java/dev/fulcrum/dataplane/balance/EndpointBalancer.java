@@ -96,8 +96,9 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
       CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
       if (args.getHeaders().containsKey(PREVIOUS_ATTEMPTS)) {
         if (!budget.tryRetry()) {
-          return PickResult.withDrop(Status.UNAVAILABLE.withDescription(
-              "fulcrum: retry budget exhausted; not retrying " + args.getMethodDescriptor().getFullMethodName()));
+          // Not retried: the caller gets the failure it would have had without retries.
+          Status failure = attempts != null ? attempts.lastFailure() : Status.UNAVAILABLE;
+          return PickResult.withDrop(failure.augmentDescription("fulcrum: not retried, the retry budget is spent"));
         }
       } else {
         budget.recordCall();

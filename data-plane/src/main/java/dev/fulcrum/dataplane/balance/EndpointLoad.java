@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * What one endpoint is carrying: its requests in flight, and a peak-sensitive moving average of
+ * What one endpoint is carrying (and, for the call's {@link CallAttempts}, how each call on it ended): its requests in flight, and a peak-sensitive moving average of
  * its latency (Linkerd's peak-EWMA: a slower call raises the estimate at once, faster calls pull
  * it down gradually, with time constant {@code decayNanos}). Updated by a stream tracer on every
  * call the endpoint takes.
@@ -70,11 +70,15 @@ final class EndpointLoad {
     @Override
     public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
       long start = nanoTime.getAsLong();
+      CallAttempts attempts = info.getCallOptions().getOption(CallAttempts.KEY);
       started();
       return new ClientStreamTracer() {
         @Override
         public void streamClosed(Status status) {
           finished(nanoTime.getAsLong() - start);
+          if (attempts != null) {
+            attempts.closed(status);
+          }
         }
       };
     }

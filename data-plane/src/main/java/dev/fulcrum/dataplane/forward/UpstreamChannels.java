@@ -16,6 +16,9 @@ import javax.inject.Singleton;
  */
 @Singleton
 public final class UpstreamChannels implements AutoCloseable {
+  /** One call plus the most retries a Link may ask for (the control plane's RoutePolicy.MAX_RETRIES). */
+  static final int MAX_ATTEMPTS = 11;
+
   private final ProxyConfig config;
   private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
@@ -39,6 +42,8 @@ public final class UpstreamChannels implements AutoCloseable {
         // Forwarding only relays bytes between transports: run it on their threads, no hand-off.
         .directExecutor()
         .maxInboundMessageSize(config.maxMessageBytes())
+        // grpc caps attempts at 5 unless told otherwise; a Link may ask for up to 10 retries.
+        .maxRetryAttempts(MAX_ATTEMPTS)
         .build();
   }
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The echo service: every reply carries the server's name, so a caller can see which backend
- * answered. A request whose message starts with {@code "status:CODE"} fails with that code
+ * answered. A request whose message starts with {@code "status:CODE"} fails with that code (a
+ * server stream after its {@code count} replies)
  * (and the rest of the message as its description), and one with {@code delay_ms} is answered
  * that much later, so tests can check how errors, deadlines and cancellation travel.
  */
@@ -101,7 +102,9 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
   @Override
   public void serverStream(EchoRequest request, StreamObserver<EchoReply> replies) {
     started("ServerStream", request);
-    if (failed(request, replies)) {
+    // A "status:" request fails after its `count` replies (so a stream can fail midway).
+    boolean failing = request.getMessage().startsWith("status:");
+    if (failing && request.getCount() == 0 && failed(request, replies)) {
       return;
     }
     ServerCallStreamObserver<EchoReply> stream = (ServerCallStreamObserver<EchoReply>) replies;
@@ -116,7 +119,9 @@ public final class EchoService extends EchoServiceGrpc.EchoServiceImplBase {
       }
       if (next[0] == count) {
         next[0]++;
-        stream.onCompleted();
+        if (!failing || !failed(request, replies)) {
+          stream.onCompleted();
+        }
       }
     });
   }
