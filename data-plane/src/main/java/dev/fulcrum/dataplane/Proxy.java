@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane;
 
+import dev.fulcrum.dataplane.admin.AdminServer;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
@@ -21,22 +22,28 @@ public final class Proxy implements AutoCloseable {
   private final XdsBootstrap bootstrap;
   private final ProxyServer server;
   private final UpstreamChannels upstreams;
+  private final AdminServer admin;
+  private volatile boolean serving;
 
   @Inject
-  Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams) {
+  Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams, AdminServer admin) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
     this.upstreams = upstreams;
+    this.admin = admin;
   }
 
   public Proxy start() throws Exception {
-    bootstrap.install();
+    admin.start(() -> serving);
+    // The control plane learns the admin address from the node metadata, to gather stats.
+    bootstrap.install(admin.port());
     server.start();
-    log.info("proxy listening on {}:{}, routing {} through control plane {}",
+    serving = true;
+    log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
         config.listenAddress().getHostString(), server.port(),
         config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
-        config.xdsServer());
+        config.xdsServer(), config.adminAddress().getHostString(), admin.port());
     return this;
   }
 
@@ -44,9 +51,15 @@ public final class Proxy implements AutoCloseable {
     return server.port();
   }
 
+  public int adminPort() {
+    return admin.port();
+  }
+
   @Override
   public void close() {
+    serving = false;
     server.close();
     upstreams.close();
+    admin.close();
   }
 }

@@ -12,13 +12,22 @@ import java.util.Optional;
  *     call goes to the service its {@code :authority} names
  * @param maxMessageBytes the largest message passed through, each way
  * @param nodeId how this proxy introduces itself to the control plane
+ * @param adminAddress where the admin endpoint serves metrics, stats, config dump and health
  */
 public record ProxyConfig(
     InetSocketAddress listenAddress,
     String xdsServer,
     Optional<String> service,
     int maxMessageBytes,
-    String nodeId) {
+    String nodeId,
+    InetSocketAddress adminAddress) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  public static final int DEFAULT_ADMIN_PORT = 9990;
+
+  /** A proxy on loopback with defaults for the rest (any free admin port): for tests and embedding. */
+  public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
+    return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
+        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0));
+  }
 }

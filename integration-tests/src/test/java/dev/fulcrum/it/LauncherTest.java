@@ -116,7 +116,7 @@ class LauncherTest {
     processes.add(Launcher.start(echoLog, "echo", "--port", String.valueOf(echo1), "--name", "v1"));
     processes.add(Launcher.start(Files.createTempFile("echo", ".log"), "echo", "--port", String.valueOf(echo2), "--name", "v2"));
     processes.add(Launcher.start(Files.createTempFile("proxy", ".log"), "proxy",
-        "--listen-port", String.valueOf(proxy), "--target-ports", echo1 + "," + echo2));
+        "--listen-port", String.valueOf(proxy), "--target-ports", echo1 + "," + echo2, "--admin-port", "0"));
     Launcher.awaitPort(echo1, QUICK);
     Launcher.awaitPort(echo2, QUICK);
     Launcher.awaitPort(proxy, QUICK);
@@ -139,7 +139,7 @@ class LauncherTest {
         "--config", links.toString(), "--xds-port", String.valueOf(xds)));
     Launcher.awaitPort(xds, QUICK);
     processes.add(Launcher.start(Files.createTempFile("proxy", ".log"), "proxy", "--listen-port", String.valueOf(proxy),
-        "--xds-server", "127.0.0.1:" + xds, "--service", Mesh.SERVICE));
+        "--xds-server", "127.0.0.1:" + xds, "--service", Mesh.SERVICE, "--admin-port", "0"));
     Launcher.awaitPort(echo1, QUICK);
     Launcher.awaitPort(echo2, QUICK);
     Launcher.awaitPort(proxy, QUICK);

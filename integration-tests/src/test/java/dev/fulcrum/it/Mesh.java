@@ -47,8 +47,7 @@ final class Mesh implements AutoCloseable {
     writeLinks(linksYaml);
     controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", 0), new FileLinkSource(links));
     controlPlane.start();
-    proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress("127.0.0.1", 0),
-        "127.0.0.1:" + controlPlane.xdsPort(), service, ProxyConfig.DEFAULT_MAX_MESSAGE_BYTES, "it-proxy"));
+    proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), service, "it-proxy"));
     proxy.start();
   }
 

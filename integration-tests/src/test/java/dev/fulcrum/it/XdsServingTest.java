@@ -73,8 +73,7 @@ class XdsServingTest {
     stats = new XdsStreamStats();
     server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), cache, stats);
     server.start();
-    proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress("127.0.0.1", 0),
-        "127.0.0.1:" + server.port(), Optional.of(SERVICE), ProxyConfig.DEFAULT_MAX_MESSAGE_BYTES, "xds-it"));
+    proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + server.port(), Optional.of(SERVICE), "xds-it"));
     proxy.start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
   }

@@ -35,6 +35,14 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Largest message passed, in bytes (default: ${DEFAULT-VALUE}).")
   int maxMessageBytes;
 
+  @Option(names = "--admin-port", defaultValue = "" + ProxyConfig.DEFAULT_ADMIN_PORT,
+      description = "Port of the admin endpoint: /metrics, /stats, /config_dump, /ready, /live (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--admin-address", defaultValue = "127.0.0.1",
+      description = "Address of the admin endpoint (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -77,8 +85,8 @@ public final class ProxyCommand implements Callable<Integer> {
       service = Optional.ofNullable(upstream.controlPlane.service)
           .map(s -> HostPort.parse("--service", s).toString());
     }
-    Proxy proxy = ProxyComponent.create(new ProxyConfig(
-        new InetSocketAddress(listenAddress, listenPort), xdsServer, service, maxMessageBytes, nodeId()));
+    Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
+        xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort)));
     proxy.start();
     ControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

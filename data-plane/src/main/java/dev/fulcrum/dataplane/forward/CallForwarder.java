@@ -1,6 +1,8 @@
 package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.balance.CallAttempts;
+import dev.fulcrum.dataplane.telemetry.CallTelemetry;
+import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -17,10 +19,12 @@ import javax.inject.Inject;
  */
 public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
   private final UpstreamChannels upstreams;
+  private final ProxyTelemetry telemetry;
 
   @Inject
-  public CallForwarder(UpstreamChannels upstreams) {
+  public CallForwarder(UpstreamChannels upstreams, ProxyTelemetry telemetry) {
     this.upstreams = upstreams;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -32,10 +36,12 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
       return new ServerCall.Listener<>() {};
     }
     Channel channel = upstreams.channel(service);
-    // Each call carries its own record of the endpoints it tried, so that a retry tries another.
-    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(),
-        CallOptions.DEFAULT.withOption(CallAttempts.KEY, new CallAttempts()));
-    ForwardedCall call = new ForwardedCall(inbound, outbound);
-    return call.start(headers);
+    CallTelemetry callTelemetry = telemetry.startCall(service, inbound.getMethodDescriptor().getFullMethodName());
+    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), CallOptions.DEFAULT
+        // Each call carries its own record of the endpoints it tried, so that a retry tries another.
+        .withOption(CallAttempts.KEY, new CallAttempts())
+        // ...and its telemetry, which sees every attempt and the backend it went to.
+        .withStreamTracerFactory(callTelemetry));
+    return new ForwardedCall(inbound, outbound, callTelemetry).start(headers);
   }
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.forward;
 
+import dev.fulcrum.dataplane.telemetry.CallTelemetry;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -18,12 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ForwardedCall {
   private final ServerCall<byte[], byte[]> inbound;
   private final ClientCall<byte[], byte[]> outbound;
+  private final CallTelemetry telemetry;
   private final AtomicBoolean requestWanted = new AtomicBoolean();
   private final AtomicBoolean responseWanted = new AtomicBoolean();
 
-  ForwardedCall(ServerCall<byte[], byte[]> inbound, ClientCall<byte[], byte[]> outbound) {
+  ForwardedCall(ServerCall<byte[], byte[]> inbound, ClientCall<byte[], byte[]> outbound, CallTelemetry telemetry) {
     this.inbound = inbound;
     this.outbound = outbound;
+    this.telemetry = telemetry;
   }
 
   ServerCall.Listener<byte[]> start(Metadata headers) {
@@ -93,6 +96,7 @@ final class ForwardedCall {
     @Override
     public void onClose(Status status, Metadata trailers) {
       inbound.close(status, trailers);
+      telemetry.callClosed(status);
     }
 
     @Override

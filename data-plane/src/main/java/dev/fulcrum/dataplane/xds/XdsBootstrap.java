@@ -18,8 +18,8 @@ public final class XdsBootstrap {
     this.config = config;
   }
 
-  /** The bootstrap JSON for this proxy. */
-  public String json() {
+  /** The bootstrap JSON for this proxy, whose admin endpoint is on {@code adminPort}. */
+  public String json(int adminPort) {
     return """
         {
           "xds_servers": [{
@@ -30,16 +30,17 @@ public final class XdsBootstrap {
           "node": {
             "id": "%s",
             "cluster": "fulcrum-proxy",
-            "metadata": {"fulcrum.dev/listen": "%s"}
+            "metadata": {"fulcrum.dev/listen": "%s", "fulcrum.dev/admin": "%s"}
           }
         }
         """.formatted(config.xdsServer(), config.nodeId(),
-            config.listenAddress().getHostString() + ":" + config.listenAddress().getPort());
+            config.listenAddress().getHostString() + ":" + config.listenAddress().getPort(),
+            config.adminAddress().getHostString() + ":" + adminPort);
   }
 
   /** Installs the bootstrap; fails if this JVM already uses a different one. */
-  public void install() {
-    String json = json();
+  public void install(int adminPort) {
+    String json = json(adminPort);
     synchronized (System.class) {
       String existing = System.getProperty(PROPERTY);
       if (existing != null && !existing.equals(json)) {

@@ -69,9 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
       controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", xdsPort), new FileLinkSource(links));
       controlPlane.start();
       String service = SERVICE + ":" + SERVICE_PORT;
-      proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress("127.0.0.1", proxyPort),
-          "127.0.0.1:" + controlPlane.xdsPort(), Optional.of(service), ProxyConfig.DEFAULT_MAX_MESSAGE_BYTES,
-          ProxyCommand.nodeId()));
+      proxy = ProxyComponent.create(ProxyConfig.local(
+          proxyPort, "127.0.0.1:" + controlPlane.xdsPort(), Optional.of(service), ProxyCommand.nodeId()));
       proxy.start();
 
       System.out.println();

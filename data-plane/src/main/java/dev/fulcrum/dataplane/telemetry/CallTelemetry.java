@@ -1,0 +1,90 @@
+package dev.fulcrum.dataplane.telemetry;
+
+import io.grpc.Attributes;
+import io.grpc.ClientStreamTracer;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call's telemetry. As a stream tracer factory it sees every attempt grpc makes, and the
+ * backend each one went to; {@link #callClosed} records the call as its caller saw it.
+ */
+public final class CallTelemetry extends ClientStreamTracer.Factory {
+  private static final Logger log = LoggerFactory.getLogger(CallTelemetry.class);
+
+  private final ProxyTelemetry telemetry;
+  private final String service;
+  private final String method;
+  private final long startNanos = System.nanoTime();
+
+  CallTelemetry(ProxyTelemetry telemetry, String service, String method) {
+    this.telemetry = telemetry;
+    this.service = service;
+    this.method = method;
+  }
+
+  @Override
+  public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+    if (info.getPreviousAttempts() > 0) {
+      telemetry.retried(new ProxyTelemetry.MethodKey(service, method));
+    }
+    return new Attempt();
+  }
+
+  /** The call is over: {@code status} is what the caller got. */
+  public void callClosed(Status status) {
+    guarded(() -> telemetry.callFinished(
+        new ProxyTelemetry.CallKey(service, method, status.getCode()), System.nanoTime() - startNanos));
+  }
+
+  /** Telemetry must never fail a call: it runs inside grpc's callbacks, where a throw stalls the call. */
+  private static void guarded(Runnable record) {
+    try {
+      record.run();
+    } catch (RuntimeException e) {
+      log.warn("recording telemetry failed; the call goes on", e);
+    }
+  }
+
+  private final class Attempt extends ClientStreamTracer {
+    private final long start = System.nanoTime();
+    private volatile String backend = ProxyTelemetry.NO_BACKEND;
+    private volatile AtomicInteger active;
+
+    @Override
+    public void streamCreated(Attributes transportAttrs, Metadata headers) {
+      guarded(() -> {
+        backend = address(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        AtomicInteger counter = telemetry.active(service, backend);
+        counter.incrementAndGet();
+        active = counter;
+      });
+    }
+
+    @Override
+    public void streamClosed(Status status) {
+      guarded(() -> {
+        AtomicInteger counter = active;
+        if (counter != null) {
+          counter.decrementAndGet();
+        }
+        telemetry.attemptFinished(
+            new ProxyTelemetry.AttemptKey(service, method, backend, status.getCode()), System.nanoTime() - start);
+      });
+    }
+  }
+
+  private static String address(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress() == null ? inet.getHostString() + ":" + inet.getPort()
+          : inet.getAddress().getHostAddress() + ":" + inet.getPort();
+    }
+    return address == null ? ProxyTelemetry.NO_BACKEND : address.toString();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.fulcrum.dataplane.telemetry;
+
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The proxy's metrics (micrometer, exposed in Prometheus format):
+ * <ul>
+ *   <li>{@code fulcrum_requests_seconds}: every attempt, by service, method, backend (the address
+ *       it went to) and gRPC status code, as a latency histogram;</li>
+ *   <li>{@code fulcrum_calls_seconds}: every call as the caller saw it (retries included), by
+ *       service, method and code;</li>
+ *   <li>{@code fulcrum_retries_total}, {@code fulcrum_timeouts_total}: by service and method;</li>
+ *   <li>{@code fulcrum_active_requests}: attempts in flight, by service and backend.</li>
+ * </ul>
+ * Meters are looked up once per tag set and cached, so recording a call costs a map lookup and a
+ * histogram update.
+ */
+@Singleton
+public final class ProxyTelemetry {
+  /** A backend label for a call that never reached one (no endpoint, unknown service). */
+  static final String NO_BACKEND = "none";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentMap<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<CallKey, Timer> calls = new ConcurrentHashMap<>();
+  private final ConcurrentMap<MethodKey, Counter> retries = new ConcurrentHashMap<>();
+  private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
+
+  @Inject
+  public ProxyTelemetry() {}
+
+  record AttemptKey(String service, String method, String backend, Status.Code code) {}
+
+  record CallKey(String service, String method, Status.Code code) {}
+
+  record MethodKey(String service, String method) {}
+
+  record BackendKey(String service, String backend) {}
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** A new call's recorder: attach it to the upstream call as its stream tracer factory. */
+  public CallTelemetry startCall(String service, String method) {
+    return new CallTelemetry(this, service, method);
+  }
+
+  void attemptFinished(AttemptKey key, long nanos) {
+    attempts.computeIfAbsent(key, k -> latency("fulcrum.requests", Tags.of(
+            "service", k.service(), "method", k.method(), "backend", k.backend(), "code", k.code().name())))
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  void callFinished(CallKey key, long nanos) {
+    calls.computeIfAbsent(key, k -> latency("fulcrum.calls", Tags.of(
+            "service", k.service(), "method", k.method(), "code", k.code().name())))
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (key.code() == Status.Code.DEADLINE_EXCEEDED) {
+      count(timeouts, "fulcrum.timeouts", new MethodKey(key.service(), key.method()));
+    }
+  }
+
+  void retried(MethodKey key) {
+    count(retries, "fulcrum.retries", key);
+  }
+
+  /** The in-flight counter of one backend of one service. */
+  AtomicInteger active(String service, String backend) {
+    return active.computeIfAbsent(new BackendKey(service, backend), k -> {
+      AtomicInteger gauge = new AtomicInteger();
+      Gauge.builder("fulcrum.active.requests", gauge, AtomicInteger::get)
+          .tags("service", k.service(), "backend", k.backend())
+          .register(registry);
+      return gauge;
+    });
+  }
+
+  private void count(ConcurrentMap<MethodKey, Counter> counters, String name, MethodKey key) {
+    counters.computeIfAbsent(key, k -> Counter.builder(name)
+        .tags("service", k.service(), "method", k.method())
+        .register(registry)).increment();
+  }
+
+  private Timer latency(String name, Tags tags) {
+    return Timer.builder(name)
+        .tags(tags)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  /** Every attempt timer, for the stats the dashboard reads. */
+  java.util.Map<AttemptKey, Timer> attemptTimers() {
+    return attempts;
+  }
+}
