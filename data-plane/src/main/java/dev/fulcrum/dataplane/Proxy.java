@@ -3,6 +3,7 @@ package dev.fulcrum.dataplane;
 import dev.fulcrum.dataplane.admin.AdminServer;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
+import dev.fulcrum.dataplane.telemetry.Tracing;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -23,15 +24,18 @@ public final class Proxy implements AutoCloseable {
   private final ProxyServer server;
   private final UpstreamChannels upstreams;
   private final AdminServer admin;
+  private final Tracing tracing;
   private volatile boolean serving;
 
   @Inject
-  Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams, AdminServer admin) {
+  Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
+      AdminServer admin, Tracing tracing) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
     this.upstreams = upstreams;
     this.admin = admin;
+    this.tracing = tracing;
   }
 
   public Proxy start() throws Exception {
@@ -61,5 +65,6 @@ public final class Proxy implements AutoCloseable {
     server.close();
     upstreams.close();
     admin.close();
+    tracing.close(); // flushes the spans still buffered
   }
 }

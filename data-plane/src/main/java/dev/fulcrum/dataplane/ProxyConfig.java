@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param maxMessageBytes the largest message passed through, each way
  * @param nodeId how this proxy introduces itself to the control plane
  * @param adminAddress where the admin endpoint serves metrics, stats, config dump and health
+ * @param otlpEndpoint where spans go (OTLP over HTTP, e.g. {@code http://collector:4318/v1/traces});
+ *     tracing is off without one
  */
 public record ProxyConfig(
     InetSocketAddress listenAddress,
@@ -20,7 +22,8 @@ public record ProxyConfig(
     Optional<String> service,
     int maxMessageBytes,
     String nodeId,
-    InetSocketAddress adminAddress) {
+    InetSocketAddress adminAddress,
+    Optional<String> otlpEndpoint) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_ADMIN_PORT = 9990;
@@ -28,6 +31,11 @@ public record ProxyConfig(
   /** A proxy on loopback with defaults for the rest (any free admin port): for tests and embedding. */
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
-        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0));
+        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty());
+  }
+
+  /** The same proxy, exporting spans to {@code endpoint}. */
+  public ProxyConfig withOtlpEndpoint(String endpoint) {
+    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress, Optional.of(endpoint));
   }
 }

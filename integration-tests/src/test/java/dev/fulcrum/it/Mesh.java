@@ -2,6 +2,7 @@ package dev.fulcrum.it;
 
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
@@ -17,11 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole system in one test JVM, on real sockets: echo servers, a control plane in file mode
- * and a proxy subscribed to it over ADS. grpc-xds bootstraps once per JVM, so a test class has one
- * Mesh (Surefire forks a JVM per class).
+ * (its dashboard on a free port) and a proxy subscribed to it over ADS. grpc-xds bootstraps once
+ * per JVM, so a test class has one Mesh (Surefire forks a JVM per class).
  */
 final class Mesh implements AutoCloseable {
   static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
@@ -38,6 +40,12 @@ final class Mesh implements AutoCloseable {
    * every call to {@code service}, or routes by authority when it is empty.
    */
   Mesh(int backends, String linksYaml, Optional<String> service) throws Exception {
+    this(backends, linksYaml, service, UnaryOperator.identity());
+  }
+
+  /** As above, with the proxy's configuration adjusted by {@code proxyConfig}. */
+  Mesh(int backends, String linksYaml, Optional<String> service, UnaryOperator<ProxyConfig> proxyConfig)
+      throws Exception {
     for (int i = 1; i <= backends; i++) {
       EchoServer echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "v" + i);
       echo.service().logRequests(false);
@@ -45,9 +53,10 @@ final class Mesh implements AutoCloseable {
     }
     links = Files.createTempDirectory("fulcrum-it").resolve("links.yaml");
     writeLinks(linksYaml);
-    controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", 0), new FileLinkSource(links));
+    controlPlane = ControlPlaneComponent.create(onLoopback(0, 0), new FileLinkSource(links));
     controlPlane.start();
-    proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), service, "it-proxy"));
+    proxy = ProxyComponent.create(proxyConfig.apply(
+        ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), service, "it-proxy")));
     proxy.start();
   }
 
@@ -90,10 +99,15 @@ final class Mesh implements AutoCloseable {
   /** Stops the control plane and starts a new one on the same port, as a redeploy would. */
   void restartControlPlane(Duration downtime) throws Exception {
     int port = controlPlane.xdsPort();
+    int adminPort = controlPlane.adminPort().getAsInt();
     controlPlane.close();
     Thread.sleep(downtime.toMillis());
-    controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", port), new FileLinkSource(links));
+    controlPlane = ControlPlaneComponent.create(onLoopback(port, adminPort), new FileLinkSource(links));
     controlPlane.start();
+  }
+
+  private static ControlPlaneConfig onLoopback(int xdsPort, int adminPort) {
+    return ControlPlaneConfig.of(new InetSocketAddress("127.0.0.1", xdsPort), new InetSocketAddress("127.0.0.1", adminPort));
   }
 
   EchoServer echo(int i) {

@@ -43,6 +43,10 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Address of the admin endpoint (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
+  @Option(names = "--otlp-endpoint", paramLabel = "URL",
+      description = "Export a span per call over OTLP/HTTP to this URL, e.g. http://localhost:4318/v1/traces (default: tracing off).")
+  String otlpEndpoint;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -86,7 +90,8 @@ public final class ProxyCommand implements Callable<Integer> {
           .map(s -> HostPort.parse("--service", s).toString());
     }
     Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
-        xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort)));
+        xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
+        Optional.ofNullable(otlpEndpoint)));
     proxy.start();
     ControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

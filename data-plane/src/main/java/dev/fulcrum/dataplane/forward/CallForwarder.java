@@ -36,7 +36,7 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
       return new ServerCall.Listener<>() {};
     }
     Channel channel = upstreams.channel(service);
-    CallTelemetry callTelemetry = telemetry.startCall(service, inbound.getMethodDescriptor().getFullMethodName());
+    CallTelemetry callTelemetry = telemetry.startCall(service, inbound.getMethodDescriptor().getFullMethodName(), headers);
     ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), CallOptions.DEFAULT
         // Each call carries its own record of the endpoints it tried, so that a retry tries another.
         .withOption(CallAttempts.KEY, new CallAttempts())

@@ -5,6 +5,7 @@ import io.grpc.ClientStreamTracer;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,11 +23,15 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   private final String service;
   private final String method;
   private final long startNanos = System.nanoTime();
+  private final Span span;
+  private volatile String lastBackend = ProxyTelemetry.NO_BACKEND;
 
-  CallTelemetry(ProxyTelemetry telemetry, String service, String method) {
+  /** {@code span} is null when tracing is off. */
+  CallTelemetry(ProxyTelemetry telemetry, String service, String method, Span span) {
     this.telemetry = telemetry;
     this.service = service;
     this.method = method;
+    this.span = span;
   }
 
   @Override
@@ -39,8 +44,12 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
 
   /** The call is over: {@code status} is what the caller got. */
   public void callClosed(Status status) {
-    guarded(() -> telemetry.callFinished(
-        new ProxyTelemetry.CallKey(service, method, status.getCode()), System.nanoTime() - startNanos));
+    guarded(() -> {
+      telemetry.callFinished(new ProxyTelemetry.CallKey(service, method, status.getCode()), System.nanoTime() - startNanos);
+      if (span != null) {
+        Tracing.end(span, status, lastBackend);
+      }
+    });
   }
 
   /** Telemetry must never fail a call: it runs inside grpc's callbacks, where a throw stalls the call. */
@@ -61,6 +70,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
     public void streamCreated(Attributes transportAttrs, Metadata headers) {
       guarded(() -> {
         backend = address(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        lastBackend = backend;
         AtomicInteger counter = telemetry.active(service, backend);
         counter.incrementAndGet();
         active = counter;

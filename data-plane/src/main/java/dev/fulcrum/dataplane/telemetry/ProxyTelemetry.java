@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.telemetry;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,8 +40,12 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
 
+  private final Tracing tracing;
+
   @Inject
-  public ProxyTelemetry() {}
+  public ProxyTelemetry(Tracing tracing) {
+    this.tracing = tracing;
+  }
 
   record AttemptKey(String service, String method, String backend, Status.Code code) {}
 
@@ -54,9 +59,12 @@ public final class ProxyTelemetry {
     return registry;
   }
 
-  /** A new call's recorder: attach it to the upstream call as its stream tracer factory. */
-  public CallTelemetry startCall(String service, String method) {
-    return new CallTelemetry(this, service, method);
+  /**
+   * A new call's recorder: attach it to the upstream call as its stream tracer factory. If tracing
+   * is on, the call's span starts here and its context is put in {@code headers}, which go upstream.
+   */
+  public CallTelemetry startCall(String service, String method, Metadata headers) {
+    return new CallTelemetry(this, service, method, tracing.start(service, method, headers));
   }
 
   void attemptFinished(AttemptKey key, long nanos) {
