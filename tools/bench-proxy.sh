@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
-# Direct vs through the proxy, in one run: starts an echo server and a proxy (quick form, so with
-# its embedded control plane) as separate processes, then runs the load generator against both in
-# interleaved rounds and prints the ratio. Extra flags go to `fulcrum bench`, e.g. --concurrency 1.
-#   tools/bench-proxy.sh [--duration 30s] [--concurrency 16] [--payload 64]
+# Measures, in one run, with every part in its own process:
+#   tools/bench-proxy.sh [bench flags]                    direct (baseline) vs through the proxy (target)
+#   tools/bench-proxy.sh --telemetry-cost [bench flags]   proxy with --no-metrics (baseline) vs with metrics (target)
+# It starts an echo server and proxies in their quick form (each with its embedded control plane
+# serving a Link for the echo server over real ADS), then runs `fulcrum bench` against both in
+# interleaved rounds and prints the ratio. Bench flags, e.g.: --duration 30s --concurrency 1.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mode=proxy
+if [[ "${1:-}" == "--telemetry-cost" ]]; then
+  mode=telemetry
+  shift
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-echo_port=$(free_port)
-proxy_port=$(free_port)
+await_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing on port $1" >&2; exit 1; }
 logs=$(mktemp -d)
-"$here/fulcrum" echo --port "$echo_port" --name bench --quiet >"$logs/echo.log" 2>&1 &
-echo_pid=$!
-"$here/fulcrum" proxy --listen-port "$proxy_port" --target-ports "$echo_port" >"$logs/proxy.log" 2>&1 &
-proxy_pid=$!
-trap 'kill $echo_pid $proxy_pid 2>/dev/null; wait 2>/dev/null' EXIT
-for port in "$echo_port" "$proxy_port"; do
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-done
-echo "echo server :$echo_port (baseline), proxy :$proxy_port (target); logs in $logs"
-"$here/fulcrum" bench --target "127.0.0.1:$proxy_port" --baseline "127.0.0.1:$echo_port" "$@"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
+start() { local name=$1; shift; "$here/fulcrum" "$@" >"$logs/$name.log" 2>&1 & pids+=($!); }
+
+echo_port=$(free_port)
+start echo echo --port "$echo_port" --name bench --quiet
+proxy_port=$(free_port)
+start proxy proxy --listen-port "$proxy_port" --target-ports "$echo_port" --admin-port 0
+if [[ $mode == telemetry ]]; then
+  bare_port=$(free_port)
+  start bare-proxy proxy --listen-port "$bare_port" --target-ports "$echo_port" --admin-port 0 --no-metrics
+  baseline=$bare_port
+  echo "baseline: proxy without metrics :$bare_port; target: proxy with metrics :$proxy_port; logs in $logs"
+else
+  baseline=$echo_port
+  echo "baseline: echo server :$echo_port; target: proxy :$proxy_port; logs in $logs"
+fi
+for port in "$echo_port" "$proxy_port" "$baseline"; do await_port "$port"; done
+"$here/fulcrum" bench --target "127.0.0.1:$proxy_port" --baseline "127.0.0.1:$baseline" "$@"

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param adminAddress where the admin endpoint serves metrics, stats, config dump and health
  * @param otlpEndpoint where spans go (OTLP over HTTP, e.g. {@code http://collector:4318/v1/traces});
  *     tracing is off without one
+ * @param metrics whether calls are measured (on unless turned off, e.g. to measure what it costs)
  */
 public record ProxyConfig(
     InetSocketAddress listenAddress,
@@ -23,7 +24,8 @@ public record ProxyConfig(
     int maxMessageBytes,
     String nodeId,
     InetSocketAddress adminAddress,
-    Optional<String> otlpEndpoint) {
+    Optional<String> otlpEndpoint,
+    boolean metrics) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_ADMIN_PORT = 9990;
@@ -31,11 +33,12 @@ public record ProxyConfig(
   /** A proxy on loopback with defaults for the rest (any free admin port): for tests and embedding. */
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
-        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty());
+        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), true);
   }
 
   /** The same proxy, exporting spans to {@code endpoint}. */
   public ProxyConfig withOtlpEndpoint(String endpoint) {
-    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress, Optional.of(endpoint));
+    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
+        Optional.of(endpoint), metrics);
   }
 }

@@ -47,6 +47,9 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Export a span per call over OTLP/HTTP to this URL, e.g. http://localhost:4318/v1/traces (default: tracing off).")
   String otlpEndpoint;
 
+  @Option(names = "--no-metrics", description = "Measure nothing (to see what metrics cost).")
+  boolean noMetrics;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -91,7 +94,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint)));
+        Optional.ofNullable(otlpEndpoint), !noMetrics));
     proxy.start();
     ControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -37,11 +37,13 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
     }
     Channel channel = upstreams.channel(service);
     CallTelemetry callTelemetry = telemetry.startCall(service, inbound.getMethodDescriptor().getFullMethodName(), headers);
-    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), CallOptions.DEFAULT
-        // Each call carries its own record of the endpoints it tried, so that a retry tries another.
-        .withOption(CallAttempts.KEY, new CallAttempts())
-        // ...and its telemetry, which sees every attempt and the backend it went to.
-        .withStreamTracerFactory(callTelemetry));
+    // Each call carries its own record of the endpoints it tried, so that a retry tries another...
+    CallOptions options = CallOptions.DEFAULT.withOption(CallAttempts.KEY, new CallAttempts());
+    if (callTelemetry != null) {
+      // ...and its telemetry, which sees every attempt and the backend it went to.
+      options = options.withStreamTracerFactory(callTelemetry);
+    }
+    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), options);
     return new ForwardedCall(inbound, outbound, callTelemetry).start(headers);
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ForwardedCall {
   private final ServerCall<byte[], byte[]> inbound;
   private final ClientCall<byte[], byte[]> outbound;
+  /** Null when the proxy measures nothing. */
   private final CallTelemetry telemetry;
   private final AtomicBoolean requestWanted = new AtomicBoolean();
   private final AtomicBoolean responseWanted = new AtomicBoolean();
@@ -96,7 +97,9 @@ final class ForwardedCall {
     @Override
     public void onClose(Status status, Metadata trailers) {
       inbound.close(status, trailers);
-      telemetry.callClosed(status);
+      if (telemetry != null) {
+        telemetry.callClosed(status);
+      }
     }
 
     @Override

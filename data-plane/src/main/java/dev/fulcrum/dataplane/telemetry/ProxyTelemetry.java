@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.telemetry;
 
+import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
@@ -41,10 +42,12 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
 
   private final Tracing tracing;
+  private final boolean enabled;
 
   @Inject
-  public ProxyTelemetry(Tracing tracing) {
+  public ProxyTelemetry(Tracing tracing, ProxyConfig config) {
     this.tracing = tracing;
+    this.enabled = config.metrics() || tracing.enabled();
   }
 
   record AttemptKey(String service, String method, String backend, Status.Code code) {}
@@ -62,9 +65,10 @@ public final class ProxyTelemetry {
   /**
    * A new call's recorder: attach it to the upstream call as its stream tracer factory. If tracing
    * is on, the call's span starts here and its context is put in {@code headers}, which go upstream.
+   * Null when both metrics and tracing are off.
    */
   public CallTelemetry startCall(String service, String method, Metadata headers) {
-    return new CallTelemetry(this, service, method, tracing.start(service, method, headers));
+    return enabled ? new CallTelemetry(this, service, method, tracing.start(service, method, headers)) : null;
   }
 
   void attemptFinished(AttemptKey key, long nanos) {
