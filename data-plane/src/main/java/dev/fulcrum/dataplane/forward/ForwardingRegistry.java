@@ -3,14 +3,21 @@ package dev.fulcrum.dataplane.forward;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.inject.Inject;
 
 /**
  * Accepts every method: the proxy does not know the services it forwards, so each method name
- * maps to a pass-through definition handled by the {@link CallForwarder}.
+ * maps to a pass-through definition handled by the {@link CallForwarder}. Definitions are made
+ * once per method and kept, up to {@link #MAX_CACHED} of them (callers choose the names, so the
+ * cache must not grow without bound).
  */
 public final class ForwardingRegistry extends HandlerRegistry {
+  static final int MAX_CACHED = 10_000;
+
   private final CallForwarder forwarder;
+  private final ConcurrentMap<String, ServerMethodDefinition<byte[], byte[]>> methods = new ConcurrentHashMap<>();
 
   @Inject
   public ForwardingRegistry(CallForwarder forwarder) {
@@ -19,6 +26,17 @@ public final class ForwardingRegistry extends HandlerRegistry {
 
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName, String authority) {
+    ServerMethodDefinition<byte[], byte[]> method = methods.get(fullMethodName);
+    if (method == null) {
+      method = definition(fullMethodName);
+      if (methods.size() < MAX_CACHED) {
+        methods.putIfAbsent(fullMethodName, method);
+      }
+    }
+    return method;
+  }
+
+  private ServerMethodDefinition<byte[], byte[]> definition(String fullMethodName) {
     MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
         // The proxy cannot know how many messages flow each way; UNKNOWN lets every kind through.
         .setType(MethodDescriptor.MethodType.UNKNOWN)
