@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane;
 
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.dashboard.Dashboard;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.LinkSource;
@@ -8,6 +9,7 @@ import dev.fulcrum.controlplane.xds.MeshPublisher;
 import dev.fulcrum.controlplane.xds.XdsServer;
 import dev.fulcrum.controlplane.xds.XdsStreamStats;
 import java.util.List;
+import java.util.OptionalInt;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -27,15 +29,17 @@ public final class ControlPlane implements AutoCloseable {
   private final MeshPublisher publisher;
   private final XdsServer server;
   private final XdsStreamStats stats;
+  private final Dashboard dashboard;
 
   @Inject
   ControlPlane(LinkSource source, MeshReconciler reconciler, MeshPublisher publisher,
-      XdsServer server, XdsStreamStats stats) {
+      XdsServer server, XdsStreamStats stats, Dashboard dashboard) {
     this.source = source;
     this.reconciler = reconciler;
     this.publisher = publisher;
     this.server = server;
     this.stats = stats;
+    this.dashboard = dashboard;
   }
 
   /** Loads the Links, then starts serving: no proxy is ever answered from an empty configuration. */
@@ -43,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
     source.start(this::onDocuments);
     server.start();
     log.info("control plane serving xDS (ADS) on port {}", server.port());
+    dashboard.start();
     return this;
   }
 
@@ -68,8 +73,14 @@ public final class ControlPlane implements AutoCloseable {
     return stats;
   }
 
+  /** The dashboard's port (the one chosen by the system when configured as 0), if it serves one. */
+  public OptionalInt adminPort() {
+    return dashboard.port();
+  }
+
   @Override
   public void close() {
+    dashboard.close();
     source.close();
     server.close();
   }

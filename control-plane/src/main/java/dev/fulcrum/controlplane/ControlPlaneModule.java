@@ -1,9 +1,16 @@
 package dev.fulcrum.controlplane;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
+import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.source.LinkSource;
+import dev.fulcrum.controlplane.xds.XdsStreamStats;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import java.net.InetSocketAddress;
+import javax.inject.Named;
 
 @Module
 interface ControlPlaneModule {
@@ -13,4 +20,19 @@ interface ControlPlaneModule {
   static EndpointResolver endpointResolver(LinkSource source) {
     return source.endpointResolver();
   }
+
+  @Provides
+  @Named("xdsAddress")
+  static InetSocketAddress xdsAddress(ControlPlaneConfig config) {
+    return config.xdsAddress();
+  }
+
+  /** What watches the ADS streams besides the cache: counters, and the proxies the dashboard polls. */
+  @Binds
+  @IntoSet
+  DiscoveryServerCallbacks streamStats(XdsStreamStats stats);
+
+  @Binds
+  @IntoSet
+  DiscoveryServerCallbacks connectedProxies(ConnectedProxies proxies);
 }

@@ -1,11 +1,14 @@
 package dev.fulcrum.controlplane.xds;
 
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Named;
@@ -16,18 +19,23 @@ import javax.inject.Singleton;
 public final class XdsServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final XdsCache cache;
-  private final XdsStreamStats stats;
+  private final Set<DiscoveryServerCallbacks> observers;
   private Server server;
 
+  /** {@code observers} watch the streams (stats, connected proxies); the cache is always called first. */
   @Inject
-  public XdsServer(@Named("xdsAddress") InetSocketAddress address, XdsCache cache, XdsStreamStats stats) {
+  public XdsServer(@Named("xdsAddress") InetSocketAddress address, XdsCache cache,
+      Set<DiscoveryServerCallbacks> observers) {
     this.address = address;
     this.cache = cache;
-    this.stats = stats;
+    this.observers = observers;
   }
 
   public void start() throws IOException {
-    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(cache, stats), cache);
+    List<DiscoveryServerCallbacks> callbacks = new ArrayList<>();
+    callbacks.add(cache);
+    callbacks.addAll(observers);
+    V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache);
     server = NettyServerBuilder.forAddress(address)
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
         // Proxies keep their ADS stream open for their whole life; let their keepalives through.

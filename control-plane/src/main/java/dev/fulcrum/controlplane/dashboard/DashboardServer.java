@@ -1,0 +1,82 @@
+package dev.fulcrum.controlplane.dashboard;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The dashboard over HTTP: {@code /} a page that renders {@code /api/stats} every two seconds (no
+ * external resources), {@code /api/stats} the mesh's stats as JSON. Answers from memory: it never
+ * waits on a proxy.
+ */
+@Singleton
+public final class DashboardServer implements AutoCloseable {
+  private final ProxyStatsCollector collector;
+  private final StatsAggregator aggregator;
+  private final DashboardJson json;
+  private final byte[] page;
+  private HttpServer server;
+
+  @Inject
+  DashboardServer(ProxyStatsCollector collector, StatsAggregator aggregator, DashboardJson json) {
+    this.collector = collector;
+    this.aggregator = aggregator;
+    this.json = json;
+    this.page = resource("dashboard.html");
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public synchronized void start(InetSocketAddress address) throws IOException {
+    server = HttpServer.create(address, 16);
+    server.createContext("/api/stats", exchange -> respond(exchange, 200, "application/json",
+        json.write(aggregator.aggregate(collector.polls())).getBytes(StandardCharsets.UTF_8)));
+    // "/" matches every path the others do not: only the page itself is served there.
+    server.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      if (path.equals("/") || path.equals("/index.html")) {
+        respond(exchange, 200, "text/html; charset=utf-8", page);
+      } else {
+        respond(exchange, 404, "text/plain", ("no page " + path + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    });
+    server.start();
+  }
+
+  private static void respond(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(code, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** The port served on (the one chosen by the system when configured as 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+}

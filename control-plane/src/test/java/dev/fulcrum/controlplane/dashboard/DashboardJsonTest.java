@@ -1,0 +1,38 @@
+package dev.fulcrum.controlplane.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DashboardJsonTest {
+  private final DashboardJson json = new DashboardJson();
+
+  @Test
+  void readsAProxysStatsAsTheProxyWritesThem() {
+    ProxyStats stats = json.proxyStats("""
+        {"services":[{"service":"svc:1","backends":[
+          {"backend":"127.0.0.1:7001","requests":12,"failures":1,"p50_ms":0.5,"p99_ms":2.25,"added_later":true}]}]}""");
+    assertEquals(new ProxyStats.Backend("127.0.0.1:7001", 12, 1, 0.5, 2.25), stats.find("svc:1", "127.0.0.1:7001"));
+    assertEquals(ProxyStats.EMPTY, json.proxyStats("{\"services\":[]}"));
+  }
+
+  @Test
+  void refusesWhatIsNotJson() {
+    assertThrows(RuntimeException.class, () -> json.proxyStats("<html>"));
+  }
+
+  @Test
+  void meshStatsRoundTripInSnakeCase() {
+    MeshStats stats = new MeshStats(
+        List.of(new MeshStats.Proxy("n", "127.0.0.1:9990", "answering", null)),
+        List.of(new MeshStats.Service("svc:1", List.of(
+            new MeshStats.Backend("127.0.0.1:7001", 12.5, null, 100, 0, 0.5, 2.0, 1)))));
+    String text = json.write(stats);
+    assertTrue(text.contains("\"success_rate\":null"), text);
+    assertTrue(text.contains("\"p50_ms\":0.5"), text);
+    assertEquals(stats, json.meshStats(text));
+  }
+}
