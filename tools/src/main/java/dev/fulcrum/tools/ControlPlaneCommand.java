@@ -3,6 +3,7 @@ package dev.fulcrum.tools;
 import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.tools.Fulcrum.UsageException;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
-    description = "Serves the Links of a YAML file to proxies over xDS (ADS), re-reading the file when it changes.")
+    description = {
+        "Serves the Links of a YAML file to proxies over xDS (ADS), re-reading the file when it changes,",
+        "and a dashboard of the proxies' traffic on the admin port."})
 public final class ControlPlaneCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -29,6 +32,16 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--xds-address", defaultValue = "0.0.0.0", description = "Address to serve ADS on (default: ${DEFAULT-VALUE}).")
   String xdsAddress;
 
+  @Option(names = "--admin-port", defaultValue = "" + ControlPlaneConfig.DEFAULT_ADMIN_PORT,
+      description = "Port of the dashboard: / and /api/stats (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  // Loopback: the dashboard has no authentication. kubectl port-forward reaches it there; to serve
+  // it to a network, say so with --admin-address.
+  @Option(names = "--admin-address", defaultValue = "127.0.0.1",
+      description = "Address of the dashboard (default: ${DEFAULT-VALUE}; it has no authentication).")
+  String adminAddress;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isReadable(config)) {
@@ -40,8 +53,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     if (!errors.isEmpty()) {
       throw new UsageException(String.join("; ", errors));
     }
-    ControlPlane controlPlane = ControlPlaneComponent.create(
-        new InetSocketAddress(xdsAddress, xdsPort), new FileLinkSource(config));
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new UsageException("--admin-port: " + adminPort + " is not a port (0-65535)");
+    }
+    ControlPlane controlPlane = ControlPlaneComponent.create(ControlPlaneConfig.of(
+        new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort)),
+        new FileLinkSource(config));
     controlPlane.start();
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
     new CountDownLatch(1).await();

@@ -18,10 +18,14 @@ import picocli.CommandLine.Command;
         ProxyCommand.class,
         DemoCommand.class,
         BenchCommand.class,
+        StatCommand.class,
+        ConfigDumpCommand.class,
     })
 public final class Fulcrum implements Runnable {
   /** Exit code for bad flags or a bad file. */
   public static final int USAGE = 2;
+  /** Exit code when the control plane or proxy a command asks does not answer. */
+  public static final int UNREACHABLE = 1;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -47,6 +51,10 @@ public final class Fulcrum implements Runnable {
         command.getErr().println("fulcrum " + command.getCommandName() + ": " + e.getMessage());
         return USAGE;
       }
+      if (e instanceof UnreachableException) {
+        command.getErr().println("fulcrum " + command.getCommandName() + ": " + e.getMessage());
+        return UNREACHABLE;
+      }
       throw e;
     });
     return line;
@@ -55,6 +63,13 @@ public final class Fulcrum implements Runnable {
   /** A bad flag value or a bad file, found after parsing: one clear line and exit code 2. */
   public static final class UsageException extends RuntimeException {
     public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** The target of a command does not answer: one clear line and exit code 1. */
+  public static final class UnreachableException extends RuntimeException {
+    public UnreachableException(String message) {
       super(message);
     }
   }

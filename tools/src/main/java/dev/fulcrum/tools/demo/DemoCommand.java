@@ -2,6 +2,7 @@ package dev.fulcrum.tools.demo;
 
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
@@ -46,6 +47,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--xds-port", defaultValue = "18000", description = "The control plane's ADS port (default: ${DEFAULT-VALUE}).")
   int xdsPort;
 
+  @Option(names = "--admin-port", defaultValue = "" + ControlPlaneConfig.DEFAULT_ADMIN_PORT,
+      description = "The control plane's dashboard port (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
   @Option(names = "--calls", defaultValue = "1000", description = "Calls to send (default: ${DEFAULT-VALUE}).")
   int calls;
 
@@ -66,7 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Path links = Files.createTempDirectory("fulcrum-demo").resolve("links.yaml");
       Files.writeString(links, LocalLinks.yaml("my-grpc-service", SERVICE, SERVICE_PORT, echoPorts));
-      controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", xdsPort), new FileLinkSource(links));
+      controlPlane = ControlPlaneComponent.create(ControlPlaneConfig.of(new InetSocketAddress("127.0.0.1", xdsPort),
+          new InetSocketAddress("127.0.0.1", adminPort)), new FileLinkSource(links));
       controlPlane.start();
       String service = SERVICE + ":" + SERVICE_PORT;
       proxy = ProxyComponent.create(ProxyConfig.local(
@@ -80,6 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
       System.out.printf("  control plane      ADS on 127.0.0.1:%d, Links from %s%n", controlPlane.xdsPort(), links);
       System.out.printf("  proxy              127.0.0.1:%d -> %s%n", proxy.port(), service);
+      String dashboard = "http://127.0.0.1:" + controlPlane.adminPort().getAsInt() + "/";
+      System.out.printf("  dashboard          %s%n", dashboard);
 
       channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
       Map<String, Integer> perBackend = new TreeMap<>();
@@ -113,6 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("%nEverything keeps running until Ctrl-C. Try:%n");
         System.out.printf("  tools/fulcrum bench --target 127.0.0.1:%d --duration 5s%n", proxy.port());
         System.out.printf("  edit %s (say, remove a target) and watch the calls follow%n", links);
+        System.out.printf("  open %s, or: tools/fulcrum stat --control-plane 127.0.0.1:%d%n",
+            dashboard, controlPlane.adminPort().getAsInt());
         new CountDownLatch(1).await();
       }
       return ok ? 0 : 1;
