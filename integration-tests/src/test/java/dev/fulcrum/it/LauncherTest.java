@@ -42,7 +42,7 @@ class LauncherTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo", "control-plane", "proxy", "demo", "bench"})
+  @ValueSource(strings = {"echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump"})
   void everyCommandHasHelp(String command) throws Exception {
     Launcher.Result result = Launcher.run(QUICK, command, "--help");
     assertEquals(0, result.exitCode(), result.stderr());
@@ -53,7 +53,7 @@ class LauncherTest {
   void topLevelHelpListsTheCommands() throws Exception {
     Launcher.Result result = Launcher.run(QUICK, "--help");
     assertEquals(0, result.exitCode());
-    for (String command : List.of("echo", "control-plane", "proxy", "demo", "bench")) {
+    for (String command : List.of("echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump")) {
       assertTrue(result.stdout().contains(command), command + " missing from:\n" + result.stdout());
     }
   }
@@ -65,6 +65,9 @@ class LauncherTest {
     assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "nocolon"), "HOST:PORT");
     assertUsageError(Launcher.run(QUICK, "echo", "--port", "7001", "--bogus"), "--bogus");
     assertUsageError(Launcher.run(QUICK, "bench", "--target", "127.0.0.1:1", "--duration", "soon"), "--duration");
+    assertUsageError(Launcher.run(QUICK, "stat", "--control-plane", "nocolon"), "HOST:PORT");
+    assertUsageError(Launcher.run(QUICK, "config-dump"), "--proxy");
+    assertUsageError(Launcher.run(QUICK, "config-dump", "--proxy", "127.0.0.1:http"), "--proxy");
   }
 
   @Test
@@ -74,7 +77,7 @@ class LauncherTest {
     Files.writeString(links, Mesh.seedLink().replace("{v1}", "7001").replace("{v2}", "7002")
         .replace("request-timeout: 5s", "request-timeout: soon"));
     Launcher.Result result = Launcher.run(QUICK, "control-plane", "--config", links.toString(),
-        "--xds-port", String.valueOf(Launcher.freePort()));
+        "--xds-port", String.valueOf(Launcher.freePort()), "--admin-port", String.valueOf(Launcher.freePort()));
     assertUsageError(result, "spec.policy.request-timeout");
   }
 
@@ -87,11 +90,14 @@ class LauncherTest {
 
   @Test
   void theDemoSpreadsItsCallsAcrossBothBackends() throws Exception {
+    int dashboard = Launcher.freePort();
     Launcher.Result result = Launcher.run(Duration.ofSeconds(120), "demo",
         "--echo-ports", Launcher.freePort() + "," + Launcher.freePort(),
         "--proxy-port", String.valueOf(Launcher.freePort()),
-        "--xds-port", String.valueOf(Launcher.freePort()));
+        "--xds-port", String.valueOf(Launcher.freePort()),
+        "--admin-port", String.valueOf(dashboard));
     assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+    assertTrue(result.stdout().contains("dashboard          http://127.0.0.1:" + dashboard + "/"), result.stdout());
     assertTrue(result.stdout().contains("Sent 1000 calls through the proxy"), result.stdout());
     assertTrue(result.stdout().contains(", 0 failed"), result.stdout());
     assertSpread(backendTable(result.stdout()), 1000);
@@ -136,7 +142,7 @@ class LauncherTest {
     processes.add(Launcher.start(Files.createTempFile("echo", ".log"), "echo", "--port", String.valueOf(echo1), "--name", "v1"));
     processes.add(Launcher.start(Files.createTempFile("echo", ".log"), "echo", "--port", String.valueOf(echo2), "--name", "v2"));
     processes.add(Launcher.start(Files.createTempFile("cp", ".log"), "control-plane",
-        "--config", links.toString(), "--xds-port", String.valueOf(xds)));
+        "--config", links.toString(), "--xds-port", String.valueOf(xds), "--admin-port", String.valueOf(Launcher.freePort())));
     Launcher.awaitPort(xds, QUICK);
     processes.add(Launcher.start(Files.createTempFile("proxy", ".log"), "proxy", "--listen-port", String.valueOf(proxy),
         "--xds-server", "127.0.0.1:" + xds, "--service", Mesh.SERVICE, "--admin-port", "0"));
