@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -53,6 +54,16 @@ class PolicyTest {
     mesh.close();
   }
 
+  @AfterEach
+  void healTheBackends() {
+    mesh.echoes.forEach(echo -> echo.service().failEvery(0, Status.Code.UNAVAILABLE));
+  }
+
+  /** Calls (attempts) the backends have taken so far. */
+  private long backendCalls() {
+    return mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+  }
+
   private static long millisToFail(Channel channel, long callerDeadlineMillis, int delayMillis, Status.Code expected) {
     long start = System.nanoTime();
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
@@ -79,7 +90,7 @@ class PolicyTest {
   void aStreamIsNotRetriedOnceAMessageHasBeenSent() throws Exception {
     Channel retry = mesh.proxyChannel("retryall.test:1");
     Calls.sequence(retry, 2);
-    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    long before = backendCalls();
     java.util.Iterator<dev.fulcrum.echo.v1.EchoReply> replies = EchoServiceGrpc.newBlockingStub(retry)
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .serverStream(EchoRequest.newBuilder().setMessage("status:UNAVAILABLE midway").setCount(1).build());
@@ -87,15 +98,15 @@ class PolicyTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, replies::next);
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     assertEquals("midway", e.getStatus().getDescription());
-    assertEquals(1, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before, "no retry");
+    assertEquals(1, backendCalls() - before, "no retry");
 
     // Failing before its first message, the same stream is retried (and fails again on the other).
-    long beforeEarly = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    long beforeEarly = backendCalls();
     StatusRuntimeException early = assertThrows(StatusRuntimeException.class, () -> EchoServiceGrpc
         .newBlockingStub(retry).withDeadlineAfter(10, TimeUnit.SECONDS)
         .serverStream(EchoRequest.newBuilder().setMessage("status:UNAVAILABLE at once").build()).next());
     assertEquals(Status.Code.UNAVAILABLE, early.getStatus().getCode());
-    assertEquals(3, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - beforeEarly, "two retries");
+    assertEquals(3, backendCalls() - beforeEarly, "two retries");
   }
 
   @Test
@@ -104,54 +115,40 @@ class PolicyTest {
     Channel retry = mesh.proxyChannel("retryall.test:1");
     Calls.sequence(retry, 4);
     mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE); // v1 fails every call
-    try {
-      // Each call that meets v1 is retried on v2; grpc's own round-robin could pick v1 again.
-      assertEquals(Map.of("v2", 400), Calls.concurrent(retry, 4, 100));
-    } finally {
-      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
-    }
+    // Each call that meets v1 is retried on v2; grpc's own round-robin could pick v1 again.
+    assertEquals(Map.of("v2", 400), Calls.concurrent(retry, 4, 100));
   }
 
   @Test
   void aLinkMayAskForMoreRetriesThanGrpcsDefaultCap() throws Exception {
     Channel channel = mesh.proxyChannel("sixretries.test:1");
     Calls.sequence(channel, 2);
-    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    long before = backendCalls();
     mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE);
     mesh.echo(2).service().failEvery(1, Status.Code.UNAVAILABLE);
-    try {
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(channel, 1));
-      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-      assertTrue(e.getStatus().getDescription().contains("failed on purpose"), e.getStatus().toString());
-      // grpc's default would stop at 5 attempts; the Link asked for 1 + 6.
-      assertEquals(7, mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before);
-    } finally {
-      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
-      mesh.echo(2).service().failEvery(0, Status.Code.UNAVAILABLE);
-    }
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(channel, 1));
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("failed on purpose"), e.getStatus().toString());
+    // grpc's default would stop at 5 attempts; the Link asked for 1 + 6.
+    assertEquals(7, backendCalls() - before);
   }
 
   @Test
   void theRetryBudgetCapsTheExtraLoadOfAnOutage() throws Exception {
     Channel budget = mesh.proxyChannel("budget.test:1");
     Calls.sequence(budget, 4);
-    long before = mesh.echo(1).service().calls() + mesh.echo(2).service().calls();
+    long before = backendCalls();
     mesh.echo(1).service().failEvery(1, Status.Code.UNAVAILABLE);
     mesh.echo(2).service().failEvery(1, Status.Code.UNAVAILABLE);
-    try {
-      Map<String, Integer> outcome = Calls.concurrent(budget, 8, 125);
-      assertEquals(Map.of("failed: UNAVAILABLE", 1000), outcome);
-      long attempts = mesh.echo(1).service().calls() + mesh.echo(2).service().calls() - before;
-      // Without a budget, 3 retries each: 4,000 attempts. With 20% and Linkerd's floor of 10
-      // retries a second over a 10 s window: at most 1,000 + 200 + 100.
-      assertTrue(attempts > 1000 && attempts <= 1300, attempts + " attempts for 1000 calls");
-      // A call the budget did not retry reports the backend's own failure.
-      StatusRuntimeException last = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(budget, 1));
-      assertTrue(last.getStatus().getDescription().startsWith("echo v"), last.getStatus().toString());
-    } finally {
-      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
-      mesh.echo(2).service().failEvery(0, Status.Code.UNAVAILABLE);
-    }
+    Map<String, Integer> outcome = Calls.concurrent(budget, 8, 125);
+    assertEquals(Map.of("failed: UNAVAILABLE", 1000), outcome);
+    long attempts = backendCalls() - before;
+    // Without a budget, 3 retries each: 4,000 attempts. With 20% and Linkerd's floor of 10
+    // retries a second over a 10 s window: at most 1,000 + 200 + 100.
+    assertTrue(attempts > 1000 && attempts <= 1300, attempts + " attempts for 1000 calls");
+    // A call the budget did not retry reports the backend's own failure.
+    StatusRuntimeException last = assertThrows(StatusRuntimeException.class, () -> Calls.sequence(budget, 1));
+    assertTrue(last.getStatus().getDescription().startsWith("echo v"), last.getStatus().toString());
   }
 
   @Test
@@ -163,15 +160,11 @@ class PolicyTest {
       Calls.sequence(channel, 4);
     }
     mesh.echo(1).service().failEvery(2, Status.Code.UNAVAILABLE);
-    try {
-      Map<String, Integer> withRetries = Calls.concurrent(retry, 4, 100);
-      assertEquals(null, withRetries.get("failed: UNAVAILABLE"), "retried: " + withRetries);
-      Map<String, Integer> withoutRetries = Calls.concurrent(noRetry, 4, 100);
-      assertTrue(withoutRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "not retried: " + withoutRetries);
-      Map<String, Integer> zeroRetries = Calls.concurrent(retry0, 4, 100);
-      assertTrue(zeroRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "retries: 0: " + zeroRetries);
-    } finally {
-      mesh.echo(1).service().failEvery(0, Status.Code.UNAVAILABLE);
-    }
+    Map<String, Integer> withRetries = Calls.concurrent(retry, 4, 100);
+    assertEquals(null, withRetries.get("failed: UNAVAILABLE"), "retried: " + withRetries);
+    Map<String, Integer> withoutRetries = Calls.concurrent(noRetry, 4, 100);
+    assertTrue(withoutRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "not retried: " + withoutRetries);
+    Map<String, Integer> zeroRetries = Calls.concurrent(retry0, 4, 100);
+    assertTrue(zeroRetries.getOrDefault("failed: UNAVAILABLE", 0) > 40, "retries: 0: " + zeroRetries);
   }
 }
