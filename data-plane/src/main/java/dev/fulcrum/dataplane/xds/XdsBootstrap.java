@@ -1,6 +1,9 @@
 package dev.fulcrum.dataplane.xds;
 
 import dev.fulcrum.dataplane.ProxyConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import javax.inject.Inject;
 
 /**
@@ -34,8 +37,23 @@ public final class XdsBootstrap {
           }
         }
         """.formatted(config.xdsServer(), config.nodeId(),
-            config.listenAddress().getHostString() + ":" + config.listenAddress().getPort(),
-            config.adminAddress().getHostString() + ":" + adminPort);
+            advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
+            advertised(config.adminAddress()) + ":" + adminPort);
+  }
+
+  /**
+   * The host others reach a bound address at: the address itself, or for a wildcard (0.0.0.0) this
+   * machine's own address (in Kubernetes, the pod's IP), so that the control plane can reach it.
+   */
+  static String advertised(InetSocketAddress address) {
+    if (address.getAddress() == null || !address.getAddress().isAnyLocalAddress()) {
+      return address.getHostString();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      return address.getHostString();
+    }
   }
 
   /** Installs the bootstrap; fails if this JVM already uses a different one. */
