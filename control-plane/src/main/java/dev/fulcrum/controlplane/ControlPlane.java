@@ -53,6 +53,7 @@ public final class ControlPlane implements AutoCloseable {
       model.errors().forEach(error -> log.error("invalid Link configuration: {}", error));
     }
     publisher.publish(model);
+    source.reconciled(model);
   }
 
   public int xdsPort() {

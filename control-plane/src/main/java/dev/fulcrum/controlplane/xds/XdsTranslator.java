@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane.xds;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
+import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
@@ -30,8 +31,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -66,7 +66,9 @@ public final class XdsTranslator {
     for (MeshLink link : model.links()) {
       String name = link.service().toString();
       listeners.put(name, listener(name));
-      routes.put(name, routeConfiguration(name, link));
+      // Another name for the service (Kubernetes' short and long names): its own Listener, same routes.
+      model.aliasesOf(link).forEach(alias -> listeners.put(alias.toString(), listener(alias.toString(), name)));
+      routes.put(name, withAliases(routeConfiguration(name, link), model.aliasesOf(link)));
       clusters.put(name, cluster(name, link));
       endpoints.put(name, loadAssignment(name, link, model));
     }
@@ -74,8 +76,24 @@ public final class XdsTranslator {
   }
 
   static Listener listener(String name) {
+    return listener(name, name);
+  }
+
+  private static Listener listener(String name, String routeConfigName) {
     return apiListener(name, HttpConnectionManager.newBuilder()
-        .setRds(Rds.newBuilder().setRouteConfigName(name).setConfigSource(ADS)));
+        .setRds(Rds.newBuilder().setRouteConfigName(routeConfigName).setConfigSource(ADS)));
+  }
+
+  /** grpc-xds picks the virtual host by the authority called, so each alias is one of its domains. */
+  private static RouteConfiguration withAliases(RouteConfiguration routes, List<Authority> aliases) {
+    if (aliases.isEmpty()) {
+      return routes;
+    }
+    RouteConfiguration.Builder builder = routes.toBuilder();
+    for (VirtualHost.Builder host : builder.getVirtualHostsBuilderList()) {
+      aliases.forEach(alias -> host.addDomains(alias.toString()).addDomains(alias.host()));
+    }
+    return builder.build();
   }
 
   /**
@@ -138,11 +156,13 @@ public final class XdsTranslator {
         // grpc-xds silently drops a locality without a weight.
         .setLoadBalancingWeight(UInt32Value.of(1));
     // Two targets may resolve to one address; grpc-xds rejects a cluster that lists one twice.
-    Set<Endpoint> unique = new LinkedHashSet<>();
-    link.targets().forEach(target -> unique.addAll(model.endpointsOf(target)));
-    for (Endpoint endpoint : unique) {
+    Map<String, Endpoint> unique = new LinkedHashMap<>();
+    link.targets().forEach(target -> model.endpointsOf(target).forEach(endpoint ->
+        unique.merge(endpoint.address() + ":" + endpoint.port(), endpoint, (a, b) -> a.healthy() ? a : b)));
+    for (Endpoint endpoint : unique.values()) {
       locality.addLbEndpoints(LbEndpoint.newBuilder()
-          .setHealthStatus(HealthStatus.HEALTHY)
+          // grpc-xds sends no new calls to a DRAINING endpoint; calls in flight finish.
+          .setHealthStatus(endpoint.healthy() ? HealthStatus.HEALTHY : HealthStatus.DRAINING)
           .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
               .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
                   .setAddress(endpoint.address())

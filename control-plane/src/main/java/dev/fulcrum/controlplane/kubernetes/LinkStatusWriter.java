@@ -1,0 +1,84 @@
+package dev.fulcrum.controlplane.kubernetes;
+
+import dev.fulcrum.api.link.Link;
+import dev.fulcrum.api.link.LinkStatus;
+import dev.fulcrum.controlplane.mesh.MeshModel;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each Link's {@link LinkConditions} to its status subresource, only when they differ from
+ * what the Link has (or what was last written and not yet seen back). Writes go out on a thread
+ * of their own: the API server being slow or down never holds up serving proxies, and a failed
+ * write is tried again after the next change.
+ */
+final class LinkStatusWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LinkStatusWriter.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "link-status-writer");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** What was last written per Link, so that it is not written again before the informer shows it. */
+  private final Map<String, LinkStatus> written = new HashMap<>();
+
+  LinkStatusWriter(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** Brings the status of every one of {@code links} in line with {@code model}. */
+  void write(List<Link> links, MeshModel model) {
+    for (Link link : links) {
+      LinkStatus status = LinkConditions.of(link, model, clock.instant());
+      String id = LinkDocuments.id(link);
+      synchronized (written) {
+        if (status.equals(link.getStatus()) || status.equals(written.get(id))) {
+          continue;
+        }
+        written.put(id, status);
+      }
+      writer.execute(() -> patch(link, status));
+    }
+  }
+
+  private void patch(Link link, LinkStatus status) {
+    Link update = new Link();
+    update.setMetadata(new ObjectMetaBuilder()
+        .withNamespace(link.getMetadata().getNamespace())
+        .withName(link.getMetadata().getName())
+        .build());
+    update.setStatus(status);
+    try {
+      client.resources(Link.class).inNamespace(link.getMetadata().getNamespace()).resource(update).patchStatus();
+    } catch (RuntimeException e) {
+      log.warn("cannot write the status of Link {} ({}); will try again after the next change",
+          LinkDocuments.id(link), e.getMessage());
+      synchronized (written) {
+        written.remove(LinkDocuments.id(link));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.shutdownNow();
+    try {
+      writer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
