@@ -52,11 +52,14 @@ final class ClusterCache implements AutoCloseable {
 
   private static <T> SharedIndexInformer<T> informer(Informable<T> resources) {
     SharedIndexInformer<T> informer = resources.runnableInformer(0); // no resync: watches are complete
-    // Never give up on the API server: retry (with the informer's backoff) whatever went wrong.
+    // Once running, never give up on the API server: retry (with the informer's backoff) whatever
+    // went wrong. A failure of the very first listing fails start instead, with a clear message.
     informer.exceptionHandler((started, error) -> {
-      log.warn("watching {} failed ({}); retrying, and serving the last state seen meanwhile",
-          informer.getApiTypeClass().getSimpleName(), error.toString());
-      return true;
+      if (started) {
+        log.warn("watching {} failed ({}); retrying, and serving the last state seen meanwhile",
+            informer.getApiTypeClass().getSimpleName(), error.toString());
+      }
+      return started;
     });
     return informer;
   }

@@ -3,8 +3,9 @@ package dev.fulcrum.controlplane.kubernetes;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkStatus;
 import dev.fulcrum.controlplane.mesh.MeshModel;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -55,14 +56,15 @@ final class LinkStatusWriter implements AutoCloseable {
   }
 
   private void patch(Link link, LinkStatus status) {
-    Link update = new Link();
-    update.setMetadata(new ObjectMetaBuilder()
-        .withNamespace(link.getMetadata().getNamespace())
-        .withName(link.getMetadata().getName())
-        .build());
-    update.setStatus(status);
+    // A JSON patch that sets the whole status: no resourceVersion to conflict on (the status is
+    // ours alone), and the conditions list is replaced, never merged with the previous one.
+    String patch = client.getKubernetesSerialization().asJson(
+        List.of(Map.of("op", "add", "path", "/status", "value", status)));
     try {
-      client.resources(Link.class).inNamespace(link.getMetadata().getNamespace()).resource(update).patchStatus();
+      client.resources(Link.class).inNamespace(link.getMetadata().getNamespace())
+          .withName(link.getMetadata().getName())
+          .status()
+          .patch(PatchContext.of(PatchType.JSON), patch);
     } catch (RuntimeException e) {
       log.warn("cannot write the status of Link {} ({}); will try again after the next change",
           LinkDocuments.id(link), e.getMessage());
