@@ -17,8 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the control plane knows of the cluster: fabric8 shared informers for Links, Services and
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * The informers re-watch, and re-list after a {@code 410 Gone}, by themselves.
  */
 final class ClusterCache implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
   /** The label that ties an EndpointSlice to its Service. */
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
   private static final String BY_SERVICE = "by-service";
@@ -52,15 +49,7 @@ final class ClusterCache implements AutoCloseable {
 
   private static <T> SharedIndexInformer<T> informer(Informable<T> resources) {
     SharedIndexInformer<T> informer = resources.runnableInformer(0); // no resync: watches are complete
-    // Once running, never give up on the API server: retry (with the informer's backoff) whatever
-    // went wrong. A failure of the very first listing fails start instead, with a clear message.
-    informer.exceptionHandler((started, error) -> {
-      if (started) {
-        log.warn("watching {} failed ({}); retrying, and serving the last state seen meanwhile",
-            informer.getApiTypeClass().getSimpleName(), error.toString());
-      }
-      return started;
-    });
+    informer.exceptionHandler(new KeepWatching(informer.getApiTypeClass().getSimpleName()));
     return informer;
   }
 

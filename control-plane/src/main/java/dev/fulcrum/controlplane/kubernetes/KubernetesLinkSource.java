@@ -44,6 +44,7 @@ public final class KubernetesLinkSource implements LinkSource {
   private final LinkDocuments documents;
   private final EndpointSliceResolver resolver;
   private final LinkStatusWriter statusWriter;
+  private volatile boolean synced;
   /** The Links of the last delivery; read and written on the delivery thread only. */
   private List<Link> delivered = List.of();
   /** The one thread that delivers documents, as LinkSource promises. */
@@ -65,7 +66,14 @@ public final class KubernetesLinkSource implements LinkSource {
   @Override
   public void start(Consumer<List<Document>> onChange) throws Exception {
     ChangeCoalescer coalescer = new ChangeCoalescer(delivery, settings.coalesceWindow(), () -> deliver(onChange));
-    cache.start(coalescer::changed, settings.syncTimeout());
+    // Nothing is delivered before all three informers have listed everything: a Link seen before
+    // its Services would be served (and reported) without endpoints.
+    cache.start(() -> {
+      if (synced) {
+        coalescer.changed();
+      }
+    }, settings.syncTimeout());
+    synced = true; // events from here on are delivered; those before are in the first delivery
     log.info("watching Links, Services and EndpointSlices in {}", settings.namespace().map(ns -> "namespace " + ns).orElse("all namespaces"));
     delivery.submit(() -> deliver(onChange)).get(); // the first delivery before start returns
   }
