@@ -30,8 +30,13 @@ final class LinkConditions {
 
   static LinkStatus of(Link link, MeshModel model, Instant now) {
     String id = LinkDocuments.id(link);
+    return of(link, model.links().stream().filter(l -> l.id().equals(id)).findFirst(), model, now);
+  }
+
+  /** The same, given the version of the Link the model serves (found once for many Links by the caller). */
+  static LinkStatus of(Link link, Optional<MeshLink> served, MeshModel model, Instant now) {
+    String id = LinkDocuments.id(link);
     Long generation = link.getMetadata().getGeneration();
-    Optional<MeshLink> served = model.links().stream().filter(l -> l.id().equals(id)).findFirst();
     List<Condition> previous = link.getStatus() == null || link.getStatus().conditions() == null
         ? List.of() : link.getStatus().conditions();
 

@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane.kubernetes;
 
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkStatus;
+import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +44,11 @@ final class LinkStatusWriter implements AutoCloseable {
 
   /** Brings the status of every one of {@code links} in line with {@code model}. */
   void write(List<Link> links, MeshModel model) {
+    Map<String, MeshLink> served = new HashMap<>();
+    model.links().forEach(link -> served.put(link.id(), link));
     for (Link link : links) {
-      LinkStatus status = LinkConditions.of(link, model, clock.instant());
       String id = LinkDocuments.id(link);
+      LinkStatus status = LinkConditions.of(link, Optional.ofNullable(served.get(id)), model, clock.instant());
       synchronized (written) {
         if (status.equals(link.getStatus()) || status.equals(written.get(id))) {
           continue;
