@@ -43,6 +43,17 @@ final class KubernetesCluster implements AutoCloseable {
     }
   }
 
+  /** The environment that points a {@code tools/fulcrum} process at this API server, and nowhere else. */
+  Map<String, String> environment() {
+    return environment(server.url("/"));
+  }
+
+  static Map<String, String> environment(String apiServer) {
+    return Map.of("KUBERNETES_MASTER", apiServer,
+        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+  }
+
   /** A client for the control plane, of its own. */
   KubernetesClient newClient() {
     return server.createClient();
