@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,17 +48,29 @@ final class LinkStatusWriter implements AutoCloseable {
   void write(List<Link> links, MeshModel model) {
     Map<String, MeshLink> served = new HashMap<>();
     model.links().forEach(link -> served.put(link.id(), link));
+    Set<String> present = new HashSet<>();
     for (Link link : links) {
       String id = LinkDocuments.id(link);
       LinkStatus status = LinkConditions.of(link, Optional.ofNullable(served.get(id)), model, clock.instant());
+      String key = key(link);
+      present.add(key);
       synchronized (written) {
-        if (status.equals(link.getStatus()) || status.equals(written.get(id))) {
+        if (status.equals(link.getStatus()) || status.equals(written.get(key))) {
           continue;
         }
-        written.put(id, status);
+        written.put(key, status);
       }
       writer.execute(() -> patch(link, status));
     }
+    synchronized (written) {
+      written.keySet().retainAll(present); // deleted Links
+    }
+  }
+
+  /** By uid, so that a Link deleted and created again under its name is a new Link that needs a status. */
+  private static String key(Link link) {
+    String uid = link.getMetadata().getUid();
+    return uid != null ? uid : LinkDocuments.id(link);
   }
 
   private void patch(Link link, LinkStatus status) {
@@ -73,7 +87,7 @@ final class LinkStatusWriter implements AutoCloseable {
       log.warn("cannot write the status of Link {} ({}); will try again after the next change",
           LinkDocuments.id(link), e.getMessage());
       synchronized (written) {
-        written.remove(LinkDocuments.id(link));
+        written.remove(key(link));
       }
     }
   }

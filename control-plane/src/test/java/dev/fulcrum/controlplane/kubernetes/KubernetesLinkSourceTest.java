@@ -223,6 +223,17 @@ class KubernetesLinkSourceTest {
   }
 
   @Test
+  void aLinkDeletedAndCreatedAgainGetsItsStatusAgain() throws Exception {
+    startSource();
+    await(() -> status("my-grpc-service") != null, "a status");
+    api.admin.resources(Link.class).inNamespace("default").withName("my-grpc-service").delete();
+    await(() -> model().links().isEmpty(), "deleted");
+    api.admin.resource(link(Seed.YAML)).create();
+    await(() -> status("my-grpc-service") != null, "a status for the new Link");
+    assertEquals("2/2", status("my-grpc-service").targetsReady());
+  }
+
+  @Test
   void ourStatusWritesDoNotCauseRebuilds() throws Exception {
     startSource();
     await(() -> status("my-grpc-service") != null, "a status");
