@@ -58,6 +58,7 @@ public final class ControlPlane implements AutoCloseable {
       model.errors().forEach(error -> log.error("invalid Link configuration: {}", error));
     }
     publisher.publish(model);
+    source.reconciled(model);
   }
 
   public int xdsPort() {

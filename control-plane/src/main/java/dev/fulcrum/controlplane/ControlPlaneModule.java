@@ -6,6 +6,7 @@ import dagger.Provides;
 import dagger.multibindings.IntoSet;
 import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
+import dev.fulcrum.controlplane.mesh.ServiceAliases;
 import dev.fulcrum.controlplane.source.LinkSource;
 import dev.fulcrum.controlplane.xds.XdsStreamStats;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
@@ -35,4 +36,10 @@ interface ControlPlaneModule {
   @Binds
   @IntoSet
   DiscoveryServerCallbacks connectedProxies(ConnectedProxies proxies);
+
+  /** ...and by which other names clients call a Link's service. */
+  @Provides
+  static ServiceAliases serviceAliases(LinkSource source) {
+    return source.serviceAliases();
+  }
 }

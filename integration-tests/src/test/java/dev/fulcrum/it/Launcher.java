@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code tools/fulcrum} as users do: a real process, its exit code and its output. */
@@ -21,9 +22,16 @@ final class Launcher {
 
   /** Runs a command to completion. */
   static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(Map.of(), timeout, args);
+  }
+
+  /** Runs a command to completion with {@code environment} added to this one's. */
+  static Result run(Map<String, String> environment, Duration timeout, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile("fulcrum-out", ".txt");
     Path err = Files.createTempFile("fulcrum-err", ".txt");
-    Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = builder(args);
+    builder.environment().putAll(environment);
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("fulcrum " + String.join(" ", args) + " still running after " + timeout
@@ -35,7 +43,13 @@ final class Launcher {
 
   /** Starts a long-running command; its output goes to {@code log}. */
   static Process start(Path log, String... args) throws IOException {
-    return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return start(Map.of(), log, args);
+  }
+
+  static Process start(Map<String, String> environment, Path log, String... args) throws IOException {
+    ProcessBuilder builder = builder(args);
+    builder.environment().putAll(environment);
+    return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private static ProcessBuilder builder(String... args) {

@@ -2,6 +2,10 @@ package dev.fulcrum.api.link;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.List;
 
 /**
@@ -11,10 +15,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(
-    @JsonProperty("request-timeout") String requestTimeout,
-    @JsonProperty("retry-on") List<String> retryOn,
-    Integer retries,
-    @JsonProperty("retry-budget") String retryBudget) {
+    @JsonProperty("request-timeout") @Pattern(LinkSchema.DURATION) String requestTimeout,
+    @JsonProperty("retry-on") @SchemaFrom(type = LinkSchema.RetryOnName[].class) List<String> retryOn,
+    @Min(0) @Max(10) Integer retries,
+    @JsonProperty("retry-budget") @Pattern(LinkSchema.PERCENT) String retryBudget) {
 
   public Policy(String requestTimeout, List<String> retryOn) {
     this(requestTimeout, retryOn, null, null);

@@ -18,12 +18,18 @@ import javax.inject.Singleton;
 public final class MeshReconciler {
   private final LinkValidator validator;
   private final EndpointResolver resolver;
+  private final ServiceAliases serviceAliases;
   private MeshModel current = MeshModel.EMPTY;
 
   @Inject
-  public MeshReconciler(LinkValidator validator, EndpointResolver resolver) {
+  public MeshReconciler(LinkValidator validator, EndpointResolver resolver, ServiceAliases serviceAliases) {
     this.validator = validator;
     this.resolver = resolver;
+    this.serviceAliases = serviceAliases;
+  }
+
+  public MeshReconciler(LinkValidator validator, EndpointResolver resolver) {
+    this(validator, resolver, ServiceAliases.NONE);
   }
 
   public synchronized MeshModel current() {
@@ -45,6 +51,7 @@ public final class MeshReconciler {
     Map<String, MeshLink> links = new LinkedHashMap<>();
     Map<Authority, String> owners = new HashMap<>();
     List<String> errors = new ArrayList<>();
+    Map<String, String> rejected = new HashMap<>();
     boolean unreadable = false;
 
     for (Document document : documents) {
@@ -58,6 +65,9 @@ public final class MeshReconciler {
       if (!result.isValid()) {
         errors.add(result.error());
         String id = LinkValidator.id(document.link());
+        if (id != null) {
+          rejected.put(id, result.error());
+        }
         link = id == null ? null : previous.get(id);
         if (link == null) {
           continue;
@@ -70,7 +80,9 @@ public final class MeshReconciler {
       }
       String owner = owners.putIfAbsent(link.service(), link.id());
       if (owner != null) {
-        errors.add(document.label() + ": spec.service: " + link.service() + " is already served by Link " + owner);
+        String error = document.label() + ": spec.service: " + link.service() + " is already served by Link " + owner;
+        errors.add(error);
+        rejected.putIfAbsent(link.id(), error);
         continue;
       }
       links.put(link.id(), link);
@@ -84,23 +96,42 @@ public final class MeshReconciler {
       });
     }
 
+    Map<String, List<Authority>> aliases = aliases(links, owners);
     Map<Target, List<Endpoint>> endpoints = new HashMap<>();
+    Map<Target, String> unresolved = new HashMap<>();
     for (MeshLink link : links.values()) {
       for (Target target : link.targets()) {
         if (!endpoints.containsKey(target)) {
-          endpoints.put(target, resolve(link, target, errors));
+          endpoints.put(target, resolve(link, target, errors, unresolved));
         }
       }
     }
-    current = new MeshModel(List.copyOf(links.values()), endpoints, errors);
+    current = new MeshModel(List.copyOf(links.values()), endpoints, errors, rejected, unresolved, aliases);
     return current;
   }
 
-  private List<Endpoint> resolve(MeshLink link, Target target, List<String> errors) {
+  /** Each Link's aliases that no Link claims as its service, and no earlier Link as an alias. */
+  private Map<String, List<Authority>> aliases(Map<String, MeshLink> links, Map<Authority, String> owners) {
+    Map<String, List<Authority>> aliases = new HashMap<>();
+    Map<Authority, String> claimed = new HashMap<>(owners);
+    for (MeshLink link : links.values()) {
+      String namespace = link.id().substring(0, link.id().indexOf('/'));
+      List<Authority> free = serviceAliases.of(namespace, link.service()).stream()
+          .filter(alias -> claimed.putIfAbsent(alias, link.id()) == null)
+          .toList();
+      if (!free.isEmpty()) {
+        aliases.put(link.id(), free);
+      }
+    }
+    return aliases;
+  }
+
+  private List<Endpoint> resolve(MeshLink link, Target target, List<String> errors, Map<Target, String> unresolved) {
     try {
       return resolver.resolve(target);
     } catch (EndpointResolver.UnresolvedTargetException e) {
       errors.add("Link " + link.id() + ": target " + target + ": " + e.getMessage());
+      unresolved.put(target, e.getMessage());
       return List.of();
     }
   }

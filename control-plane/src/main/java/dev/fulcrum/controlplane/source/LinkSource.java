@@ -2,6 +2,8 @@ package dev.fulcrum.controlplane.source;
 
 import dev.fulcrum.api.link.LinkYaml.Document;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
+import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.ServiceAliases;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -21,6 +23,18 @@ public interface LinkSource extends AutoCloseable {
   default EndpointResolver endpointResolver() {
     return new DnsEndpointResolver();
   }
+
+  /** The other names by which clients reach a Link's service; none unless the source has a naming rule. */
+  default ServiceAliases serviceAliases() {
+    return ServiceAliases.NONE;
+  }
+
+  /**
+   * Told what became of the documents after each delivery (what is served, what was refused and
+   * why), so that a source with somewhere to report it can: Kubernetes writes each Link's status.
+   * Called on the delivering thread; must not block.
+   */
+  default void reconciled(MeshModel model) {}
 
   @Override
   void close();

@@ -8,28 +8,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last step before the wire: translates a model, checks the result, and publishes it only if
- * every client could accept it. Otherwise the last good configuration keeps serving.
+ * The last step before the wire: translates a model (Link by Link, reusing unchanged Links'
+ * resources), checks the result, and publishes it only if every client could accept it. Otherwise the last good configuration keeps serving.
  */
 @Singleton
 public final class MeshPublisher {
   private static final Logger log = LoggerFactory.getLogger(MeshPublisher.class);
 
-  private final XdsTranslator translator;
-  private final XdsResourceValidator validator;
+  private final LinkByLinkTranslation translation;
   private final XdsCache cache;
 
   @Inject
-  public MeshPublisher(XdsTranslator translator, XdsResourceValidator validator, XdsCache cache) {
-    this.translator = translator;
-    this.validator = validator;
+  public MeshPublisher(LinkByLinkTranslation translation, XdsCache cache) {
+    this.translation = translation;
     this.cache = cache;
   }
 
   /** Returns whether {@code model} is now served. */
   public boolean publish(MeshModel model) {
-    XdsResources resources = translator.translate(model);
-    List<String> errors = validator.validate(resources);
+    LinkByLinkTranslation.Translated translated = translation.translate(model);
+    XdsResources resources = translated.resources();
+    List<String> errors = translated.errors();
     if (!errors.isEmpty()) {
       log.error("not publishing: the translated configuration would be rejected by clients: {}", errors);
       return false;

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
   private final Map<Long, Map<XdsType, Subscription>> streams = new HashMap<>();
   private final List<OpenWatch> openWatches = new ArrayList<>();
   private boolean published;
+  private final Map<Message, byte[]> digests = new IdentityHashMap<>();
 
   @Inject
   public XdsCache() {
@@ -116,6 +118,7 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         changed.add(type);
       }
       published = true;
+      forgetUnservedDigests();
       for (XdsType type : changed) {
         answerOpenWatches(type);
       }
@@ -244,14 +247,31 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         .computeIfAbsent(type, t -> new Subscription());
   }
 
-  private static String versionOf(Map<String, Message> resources, Set<String> retired) {
+  private String versionOf(Map<String, Message> resources, Set<String> retired) {
     Hasher hasher = Hashing.sha256().newHasher();
     new TreeMap<>(resources).forEach((name, resource) -> {
       hasher.putString(name, StandardCharsets.UTF_8);
-      hasher.putBytes(resource.toByteArray());
+      hasher.putBytes(digest(resource));
     });
     new TreeSet<>(retired).forEach(name -> hasher.putString("retired:" + name, StandardCharsets.UTF_8));
     return hasher.hash().toString().substring(0, 16);
+  }
+
+  /**
+   * A resource's content hash, remembered per object: an unchanged Link's resources are the same
+   * objects from one publish to the next (LinkByLinkTranslation), so only changed ones are
+   * serialized and hashed. Entries for objects no longer served are dropped at each publish.
+   */
+  private byte[] digest(Message resource) {
+    return digests.computeIfAbsent(resource, r -> Hashing.sha256().hashBytes(r.toByteArray()).asBytes());
+  }
+
+  private void forgetUnservedDigests() {
+    Set<Message> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Served each : served.values()) {
+      live.addAll(each.current().values());
+    }
+    digests.keySet().retainAll(live);
   }
 
   @Override

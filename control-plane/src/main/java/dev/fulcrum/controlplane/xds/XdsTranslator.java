@@ -6,6 +6,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
+import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
@@ -45,7 +46,6 @@ import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.Rou
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,7 +94,9 @@ public final class XdsTranslator {
       String name = link.service().toString();
       Map<String, List<Target>> linkClusters = new LinkedHashMap<>();
       listeners.put(name, listener(name));
-      routes.put(name, routeConfiguration(link, linkClusters));
+      // Another name for the service (Kubernetes' short and long names): its own Listener, same routes.
+      model.aliasesOf(link).forEach(alias -> listeners.put(alias.toString(), listener(alias.toString(), name)));
+      routes.put(name, withAliases(routeConfiguration(link, linkClusters), model.aliasesOf(link)));
       linkClusters.forEach((cluster, targets) -> {
         clusters.put(cluster, cluster(cluster, link.strategy(), link.policy().retryBudget()));
         endpoints.put(cluster, loadAssignment(cluster, targets, model));
@@ -104,8 +106,24 @@ public final class XdsTranslator {
   }
 
   static Listener listener(String name) {
+    return listener(name, name);
+  }
+
+  private static Listener listener(String name, String routeConfigName) {
     return apiListener(name, HttpConnectionManager.newBuilder()
-        .setRds(Rds.newBuilder().setRouteConfigName(name).setConfigSource(ADS)));
+        .setRds(Rds.newBuilder().setRouteConfigName(routeConfigName).setConfigSource(ADS)));
+  }
+
+  /** grpc-xds picks the virtual host by the authority called, so each alias is one of its domains. */
+  private static RouteConfiguration withAliases(RouteConfiguration routes, List<Authority> aliases) {
+    if (aliases.isEmpty()) {
+      return routes;
+    }
+    RouteConfiguration.Builder builder = routes.toBuilder();
+    for (VirtualHost.Builder host : builder.getVirtualHostsBuilderList()) {
+      aliases.forEach(alias -> host.addDomains(alias.toString()).addDomains(alias.host()));
+    }
+    return builder.build();
   }
 
   /**
@@ -237,11 +255,13 @@ public final class XdsTranslator {
         // grpc-xds silently drops a locality without a weight.
         .setLoadBalancingWeight(UInt32Value.of(1));
     // Two targets may resolve to one address; grpc-xds rejects a cluster that lists one twice.
-    Set<Endpoint> unique = new LinkedHashSet<>();
-    targets.forEach(target -> unique.addAll(model.endpointsOf(target)));
-    for (Endpoint endpoint : unique) {
+    Map<String, Endpoint> unique = new LinkedHashMap<>();
+    targets.forEach(target -> model.endpointsOf(target).forEach(endpoint ->
+        unique.merge(endpoint.address() + ":" + endpoint.port(), endpoint, (a, b) -> a.healthy() ? a : b)));
+    for (Endpoint endpoint : unique.values()) {
       locality.addLbEndpoints(LbEndpoint.newBuilder()
-          .setHealthStatus(HealthStatus.HEALTHY)
+          // grpc-xds sends no new calls to a DRAINING endpoint; calls in flight finish.
+          .setHealthStatus(endpoint.healthy() ? HealthStatus.HEALTHY : HealthStatus.DRAINING)
           .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
               .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
                   .setAddress(endpoint.address())

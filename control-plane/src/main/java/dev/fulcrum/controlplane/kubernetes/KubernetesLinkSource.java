@@ -1,0 +1,117 @@
+package dev.fulcrum.controlplane.kubernetes;
+
+import dev.fulcrum.api.link.Link;
+import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.mesh.EndpointResolver;
+import dev.fulcrum.controlplane.mesh.MeshModel;
+import dev.fulcrum.controlplane.mesh.ServiceAliases;
+import dev.fulcrum.controlplane.source.LinkSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Links from the Kubernetes API. Whenever a Link, a Service or an EndpointSlice changes (a burst
+ * coalesced over {@link Settings#coalesceWindow}), the complete set of Links is delivered again
+ * from the informers' caches; the pipeline downstream re-sends only the xDS types that changed,
+ * so an endpoint change goes out as EDS alone. Targets resolve through EndpointSlices, services
+ * answer to their short and long names, and each Link's status says what became of it.
+ */
+public final class KubernetesLinkSource implements LinkSource {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesLinkSource.class);
+
+  /**
+   * @param namespace the one namespace to watch, or empty for all
+   * @param coalesceWindow how long a burst of events may gather before one rebuild
+   * @param syncTimeout how long to wait for the first complete listing at start
+   */
+  public record Settings(Optional<String> namespace, String clusterDomain, Duration coalesceWindow, Duration syncTimeout) {
+    public static Settings defaults(Optional<String> namespace) {
+      return new Settings(namespace, KubernetesNames.DEFAULT_CLUSTER_DOMAIN, Duration.ofMillis(5), Duration.ofSeconds(60));
+    }
+  }
+
+  private final Settings settings;
+  private final ClusterCache cache;
+  private final KubernetesNames names;
+  private final LinkDocuments documents;
+  private final EndpointSliceResolver resolver;
+  private final LinkStatusWriter statusWriter;
+  private volatile boolean synced;
+  /** The Links of the last delivery; read and written on the delivery thread only. */
+  private List<Link> delivered = List.of();
+  /** The one thread that delivers documents, as LinkSource promises. */
+  private final ScheduledExecutorService delivery = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "kubernetes-links");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public KubernetesLinkSource(KubernetesClient client, Settings settings) {
+    this.settings = settings;
+    this.cache = new ClusterCache(client, settings.namespace());
+    this.names = new KubernetesNames(settings.clusterDomain());
+    this.documents = new LinkDocuments(names, client.getKubernetesSerialization());
+    this.resolver = new EndpointSliceResolver(cache, names);
+    this.statusWriter = new LinkStatusWriter(client, Clock.systemUTC());
+  }
+
+  @Override
+  public void start(Consumer<List<Document>> onChange) throws Exception {
+    ChangeCoalescer coalescer = new ChangeCoalescer(delivery, settings.coalesceWindow(), () -> deliver(onChange));
+    // Nothing is delivered before all three informers have listed everything: a Link seen before
+    // its Services would be served (and reported) without endpoints.
+    cache.start(() -> {
+      if (synced) {
+        coalescer.changed();
+      }
+    }, settings.syncTimeout());
+    synced = true; // events from here on are delivered; those before are in the first delivery
+    log.info("watching Links, Services and EndpointSlices in {}", settings.namespace().map(ns -> "namespace " + ns).orElse("all namespaces"));
+    delivery.submit(() -> deliver(onChange)).get(); // the first delivery before start returns
+  }
+
+  private void deliver(Consumer<List<Document>> onChange) {
+    try {
+      List<Link> links = cache.links();
+      delivered = links;
+      onChange.accept(documents.of(links));
+    } catch (RuntimeException e) {
+      log.error("rebuilding from the Kubernetes state failed; the last configuration keeps serving", e);
+    }
+  }
+
+  @Override
+  public EndpointResolver endpointResolver() {
+    return resolver;
+  }
+
+  @Override
+  public ServiceAliases serviceAliases() {
+    return names;
+  }
+
+  @Override
+  public void reconciled(MeshModel model) {
+    statusWriter.write(delivered, model); // the Links this model was built from, not newer ones
+  }
+
+  /** Whether the informers are watching the API server now (false while it is unreachable). */
+  public boolean watching() {
+    return cache.watching();
+  }
+
+  @Override
+  public void close() {
+    delivery.shutdownNow();
+    cache.close();
+    statusWriter.close();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.fulcrum.it;
+
+import dev.fulcrum.api.link.Link;
+import dev.fulcrum.api.link.LinkYaml;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A Kubernetes API for tests: fabric8's mock server in CRUD mode (real HTTP, real client and
+ * informers), with the Link CRD from deploy/crds/ applied, and what kubectl would do with it.
+ */
+final class KubernetesCluster implements AutoCloseable {
+  static final String NAMESPACE = "default";
+  static final EndpointConditions READY = new EndpointConditions(true, true, false);
+  static final EndpointConditions NOT_READY = new EndpointConditions(false, false, false);
+  static final EndpointConditions TERMINATING = new EndpointConditions(false, true, true);
+
+  private final KubernetesMockServer server =
+      new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+  final KubernetesClient kubectl;
+
+  KubernetesCluster() throws Exception {
+    server.init();
+    kubectl = server.createClient();
+    try (InputStream crd = Files.newInputStream(Path.of("..", "deploy", "crds", "links.linkerd.io-v1.yml"))) {
+      kubectl.resource(kubectl.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    }
+  }
+
+  /** The environment that points a {@code tools/fulcrum} process at this API server, and nowhere else. */
+  Map<String, String> environment() {
+    return environment(server.url("/"));
+  }
+
+  static Map<String, String> environment(String apiServer) {
+    return Map.of("KUBERNETES_MASTER", apiServer,
+        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+  }
+
+  /** A client for the control plane, of its own. */
+  KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  /** A Service whose port {@code port} is the pods' port named "grpc". */
+  void service(String name, int port) {
+    kubectl.resource(new ServiceBuilder()
+        .withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
+        .withNewSpec().withPorts(new ServicePortBuilder().withName("grpc").withPort(port)
+            .withTargetPort(new IntOrString("grpc")).build()).endSpec()
+        .build()).createOr(existing -> existing.update());
+  }
+
+  /** Creates or replaces the slice {@code name} of {@code service}: each pod's address and conditions. */
+  void endpointSlice(String service, String name, int podPort, Map<String, EndpointConditions> pods) {
+    kubectl.resource(new EndpointSliceBuilder()
+        .withNewMetadata().withNamespace(NAMESPACE).withName(name)
+            .addToLabels("kubernetes.io/service-name", service).endMetadata()
+        .withAddressType("IPv4")
+        .withPorts(new EndpointPortBuilder().withName("grpc").withPort(podPort).withProtocol("TCP").build())
+        .withEndpoints(pods.entrySet().stream().map(pod -> new EndpointBuilder()
+            .withAddresses(pod.getKey()).withConditions(pod.getValue()).build()).toList())
+        .build()).createOr(existing -> existing.update());
+  }
+
+  /** Applies Link YAML as {@code kubectl apply -f} would. */
+  Link apply(String yaml) {
+    Link link = LinkYaml.read("kubectl", yaml).get(0).link();
+    link.getMetadata().setNamespace(NAMESPACE);
+    return kubectl.resource(link).createOr(existing -> existing.update());
+  }
+
+  Link get(String name) {
+    return kubectl.resources(Link.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  void delete(String name) {
+    kubectl.resources(Link.class).inNamespace(NAMESPACE).withName(name).delete();
+  }
+
+  /** The API server goes away (all its connections drop). */
+  @Override
+  public void close() {
+    kubectl.close();
+    server.destroy();
+  }
+}

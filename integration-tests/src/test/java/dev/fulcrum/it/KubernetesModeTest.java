@@ -1,0 +1,306 @@
+package dev.fulcrum.it;
+
+import static dev.fulcrum.it.KubernetesCluster.NOT_READY;
+import static dev.fulcrum.it.KubernetesCluster.READY;
+import static dev.fulcrum.it.KubernetesCluster.TERMINATING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fulcrum.api.link.Link;
+import dev.fulcrum.api.link.LinkStatus;
+import dev.fulcrum.controlplane.ControlPlane;
+import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
+import dev.fulcrum.controlplane.xds.XdsType;
+import dev.fulcrum.dataplane.Proxy;
+import dev.fulcrum.dataplane.ProxyComponent;
+import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.tools.echo.EchoServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Kubernetes mode end to end: a mock API server with Services, EndpointSlices and Links; a control
+ * plane watching it; a proxy (real grpc-xds) in front of "pods", echo servers on 127.0.0.2-7 that
+ * share one port as pods do. Traffic follows EndpointSlice edits within a second without a failed
+ * call, services answer to their short names, and the API server going away changes nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesModeTest {
+  private static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
+  private static final String SEED = """
+      apiVersion: linkerd.io/v1alpha1
+      kind: Link
+      metadata: {name: my-grpc-service}
+      spec:
+        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
+        target:
+          - {name: grpc-service-v1, port: 7001}
+          - {name: grpc-service-v2, port: 7002}
+        strategy: round-robin   # or least-loaded, random
+        policy:
+          request-timeout: 5s
+          retry-on: ["cancelled", "deadline-exceeded"]
+      """;
+
+  private final List<EchoServer> pods = new ArrayList<>();
+  private int podPort;
+  private KubernetesCluster cluster;
+  private ControlPlane controlPlane;
+  private Proxy proxy;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private TrafficRecorder traffic;
+
+  @BeforeAll
+  void start() throws Exception {
+    startPods(6);
+    cluster = new KubernetesCluster();
+    cluster.service("grpc-service-v1", 7001);
+    cluster.service("grpc-service-v2", 7002);
+    v1Pods(Map.of("127.0.0.2", READY, "127.0.0.3", READY));
+    cluster.endpointSlice("grpc-service-v2", "grpc-service-v2-a", podPort, Map.of("127.0.0.4", READY));
+    cluster.apply(SEED);
+    controlPlane = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", 0),
+        new KubernetesLinkSource(cluster.newClient(), KubernetesLinkSource.Settings.defaults(Optional.empty())));
+    controlPlane.start();
+    proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), Optional.empty(), "k8s-proxy"));
+    proxy.start();
+    traffic = new TrafficRecorder(channel(SERVICE), 4);
+    Await.until(() -> servers(recent()).equals(Set.of("pod-2", "pod-3", "pod-4")), Duration.ofSeconds(10),
+        "traffic on the three ready pods");
+  }
+
+  /** Echo servers "pod-2" ... on 127.0.0.2 ..., all on one port, as pods share their container port. */
+  private void startPods(int count) throws IOException {
+    for (int attempt = 0; pods.size() < count && attempt < 5; attempt++) {
+      pods.forEach(EchoServer::close);
+      pods.clear();
+      try {
+        EchoServer first = EchoServer.start(new InetSocketAddress("127.0.0.2", 0), "pod-2");
+        pods.add(first);
+        podPort = first.port();
+        for (int i = 3; i < 2 + count; i++) {
+          pods.add(EchoServer.start(new InetSocketAddress("127.0.0." + i, podPort), "pod-" + i));
+        }
+      } catch (IOException e) {
+        // that port is taken on another address: try another
+      }
+    }
+    pods.forEach(pod -> pod.service().logRequests(false));
+    assertEquals(count, pods.size(), "pods started");
+  }
+
+  private void v1Pods(Map<String, EndpointConditions> addresses) {
+    cluster.endpointSlice("grpc-service-v1", "grpc-service-v1-a", podPort, addresses);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (traffic != null) {
+      traffic.close();
+      assertEquals(List.of(), traffic.failures(), "no call may fail while the cluster changes");
+    }
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    pods.forEach(EchoServer::close);
+  }
+
+  private ManagedChannel channel(String authority) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port())
+        .overrideAuthority(authority).usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  private static String call(ManagedChannel channel) {
+    return EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .echo(EchoRequest.newBuilder().setMessage("hi").build()).getServer();
+  }
+
+  private List<TrafficRecorder.Call> recent() {
+    return traffic.callsAfter(System.nanoTime() - 200_000_000L);
+  }
+
+  private static Set<String> servers(List<TrafficRecorder.Call> calls) {
+    return calls.stream().filter(c -> c.server() != null).map(TrafficRecorder.Call::server).collect(Collectors.toSet());
+  }
+
+  /** Changes v1's pods and checks that within one second only {@code expected} answer, with no failed call. */
+  private void v1PodsAndExpect(Map<String, EndpointConditions> v1, Set<String> expected) throws Exception {
+    long edited = System.nanoTime();
+    v1Pods(v1);
+    Thread.sleep(1000);
+    long settled = System.nanoTime();
+    Thread.sleep(500);
+    List<TrafficRecorder.Call> after = traffic.callsAfter(settled);
+    assertTrue(after.size() > 10, "traffic kept flowing: " + after.size() + " calls");
+    assertEquals(expected, servers(after), "one second after the edit, only these pods answer");
+    assertEquals(List.of(), traffic.callsAfter(edited).stream().filter(c -> c.failure() != null).toList(), "no failed call");
+  }
+
+  private static Condition condition(Link link, String type) {
+    return link.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Order(1)
+  void callsAreBalancedAcrossTheReadyPodsOfBothTargets() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    ManagedChannel channel = channel(SERVICE);
+    for (int i = 0; i < 300; i++) {
+      counts.merge(call(channel), 1L, Long::sum);
+    }
+    assertEquals(Set.of("pod-2", "pod-3", "pod-4"), counts.keySet());
+    counts.values().forEach(n -> assertTrue(n >= 60, "each pod gets a fair share: " + counts));
+  }
+
+  @Test
+  @Order(2)
+  void scalingUpAndDownByEditingTheEndpointSliceMovesTrafficWithinASecond() throws Exception {
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", READY, "127.0.0.5", READY, "127.0.0.6", READY),
+        Set.of("pod-2", "pod-3", "pod-4", "pod-5", "pod-6"));
+    v1PodsAndExpect(Map.of("127.0.0.5", READY), Set.of("pod-4", "pod-5"));
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", READY), Set.of("pod-2", "pod-3", "pod-4"));
+  }
+
+  @Test
+  @Order(3)
+  void aPodThatIsNotReadyOrTerminatingGetsNoNewCalls() throws Exception {
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", NOT_READY), Set.of("pod-2", "pod-4"));
+    v1PodsAndExpect(Map.of("127.0.0.2", TERMINATING, "127.0.0.3", READY), Set.of("pod-3", "pod-4"));
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", READY), Set.of("pod-2", "pod-3", "pod-4"));
+  }
+
+  @Test
+  @Order(4)
+  void anEndpointChangeResendsOnlyEndpoints() throws Exception {
+    long listeners = controlPlane.stats().responses(XdsType.LISTENER);
+    long routes = controlPlane.stats().responses(XdsType.ROUTE);
+    long clusters = controlPlane.stats().responses(XdsType.CLUSTER);
+    long endpoints = controlPlane.stats().responses(XdsType.ENDPOINT);
+    v1PodsAndExpect(Map.of("127.0.0.2", READY), Set.of("pod-2", "pod-4"));
+    assertEquals(listeners, controlPlane.stats().responses(XdsType.LISTENER));
+    assertEquals(routes, controlPlane.stats().responses(XdsType.ROUTE));
+    assertEquals(clusters, controlPlane.stats().responses(XdsType.CLUSTER));
+    assertEquals(endpoints + 1, controlPlane.stats().responses(XdsType.ENDPOINT));
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", READY), Set.of("pod-2", "pod-3", "pod-4"));
+  }
+
+  @Test
+  @Order(5)
+  void theServiceAnswersToItsShortAndLongNames() {
+    for (String authority : List.of("grpc-service:50051", "grpc-service.default:50051", "grpc-service.default.svc:50051")) {
+      String server = call(channel(authority));
+      assertTrue(Set.of("pod-2", "pod-3", "pod-4").contains(server), authority + " reached " + server);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theLinkStatusSaysAcceptedAndHowManyTargetsAreReady() throws Exception {
+    Await.until(() -> cluster.get("my-grpc-service").getStatus() != null
+        && "2/2".equals(cluster.get("my-grpc-service").getStatus().targetsReady()), Duration.ofSeconds(2), "status 2/2");
+    Link link = cluster.get("my-grpc-service");
+    assertEquals("True", condition(link, LinkStatus.ACCEPTED).getStatus());
+    assertEquals("True", condition(link, LinkStatus.RESOLVED_REFS).getStatus());
+  }
+
+  @Test
+  @Order(7)
+  void anInvalidLinkIsRefusedNamingTheFieldAndOthersAreUnaffected() throws Exception {
+    long before = System.nanoTime();
+    cluster.apply(SEED.replace("my-grpc-service", "other").replace("grpc-service.default", "other.default")
+        .replace("port: 7002", "port: 7003"));
+    Await.until(() -> cluster.get("other").getStatus() != null, Duration.ofSeconds(2), "the other Link's status");
+    // A port the Service does not have: accepted, but its target does not resolve.
+    assertEquals("False", condition(cluster.get("other"), LinkStatus.RESOLVED_REFS).getStatus());
+    assertTrue(condition(cluster.get("other"), LinkStatus.RESOLVED_REFS).getMessage()
+        .contains("Service default/grpc-service-v2 has no port 7003"));
+
+    cluster.apply(SEED.replace("my-grpc-service", "broken").replace("grpc-service.default", "broken.default")
+        .replace("strategy: round-robin", "strategy: fastest"));
+    Await.until(() -> cluster.get("broken").getStatus() != null, Duration.ofSeconds(2), "the broken Link's status");
+    Condition accepted = condition(cluster.get("broken"), LinkStatus.ACCEPTED);
+    assertEquals("False", accepted.getStatus());
+    assertTrue(accepted.getMessage().startsWith("spec.strategy: 'fastest'"), accepted.getMessage());
+    assertEquals(Set.of("pod-2", "pod-3", "pod-4"), servers(traffic.callsAfter(before)));
+    cluster.delete("broken");
+    cluster.delete("other");
+  }
+
+  @Test
+  @Order(8)
+  void deletingALinkMakesItsServiceFailFast() throws Exception {
+    cluster.apply(SEED.replace("my-grpc-service", "doomed").replace("grpc-service.default", "doomed.default"));
+    ManagedChannel channel = channel("doomed.default.svc.cluster.local:50051");
+    Await.until(() -> {
+      try {
+        return call(channel) != null;
+      } catch (StatusRuntimeException e) {
+        return false;
+      }
+    }, Duration.ofSeconds(3), "the new Link serves");
+    cluster.delete("doomed");
+    Await.until(() -> {
+      try {
+        call(channel);
+        return false;
+      } catch (StatusRuntimeException e) {
+        return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+      }
+    }, Duration.ofSeconds(1), "calls to the deleted Link's service fail");
+    long start = System.nanoTime();
+    try {
+      call(channel);
+    } catch (StatusRuntimeException e) {
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    }
+    assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "fails fast");
+  }
+
+  @Test
+  @Order(9)
+  void losingTheApiServerKeepsTheLastConfigurationServing() throws Exception {
+    cluster.close();
+    long lost = System.nanoTime();
+    Thread.sleep(2000);
+    List<TrafficRecorder.Call> after = traffic.callsAfter(lost);
+    assertTrue(after.size() > 10, "traffic kept flowing: " + after.size());
+    assertEquals(Set.of("pod-2", "pod-3", "pod-4"), servers(after));
+    assertEquals(1, controlPlane.model().links().size());
+    cluster = null;
+  }
+}
