@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
         "Load generator: unary Echo calls, closed loop, latencies in an HdrHistogram.",
-        "With --baseline (say, the echo server itself) both are measured in interleaved rounds",
-        "in one run, and the ratio target/baseline is printed."})
+        "With --baseline (say, the echo server itself) both are warmed up, then measured in",
+        "interleaved rounds in one run, and the ratio target/baseline is printed."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "Where to send the calls.")
@@ -53,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     HostPort baselineAddress = HostPort.parse("--baseline", baseline);
     Duration round = duration.dividedBy(rounds);
+    // Warm both sides (and the backend behind them) before any round counts: otherwise whichever is
+    // measured first also pays for the JIT compiling the shared backend.
+    measure(baselineAddress, warmup, Duration.ofMillis(1));
+    measure(targetAddress, warmup, Duration.ofMillis(1));
     List<LoadGenerator.Result> targets = new ArrayList<>();
     List<LoadGenerator.Result> baselines = new ArrayList<>();
     for (int i = 1; i <= rounds; i++) {
