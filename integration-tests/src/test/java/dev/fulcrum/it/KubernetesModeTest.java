@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkStatus;
+import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
@@ -53,20 +54,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubernetesModeTest {
   private static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
-  private static final String SEED = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Link
-      metadata: {name: my-grpc-service}
-      spec:
-        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
-        target:
-          - {name: grpc-service-v1, port: 7001}
-          - {name: grpc-service-v2, port: 7002}
-        strategy: round-robin   # or least-loaded, random
-        policy:
-          request-timeout: 5s
-          retry-on: ["cancelled", "deadline-exceeded"]
-      """;
+  private static final String SEED = SeedLink.YAML;
 
   private final List<EchoServer> pods = new ArrayList<>();
   private int podPort;

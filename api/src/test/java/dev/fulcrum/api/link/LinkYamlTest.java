@@ -14,20 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class LinkYamlTest {
   /** The seed Link, verbatim. */
-  static final String SEED = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Link
-      metadata: {name: my-grpc-service}
-      spec:
-        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
-        target:
-          - {name: grpc-service-v1, port: 7001}
-          - {name: grpc-service-v2, port: 7002}
-        strategy: round-robin   # or least-loaded, random
-        policy:
-          request-timeout: 5s
-          retry-on: ["cancelled", "deadline-exceeded"]
-      """;
+  static final String SEED = SeedLink.YAML;
 
   private static String link(String name) {
     return """

@@ -3,25 +3,13 @@ package dev.fulcrum.controlplane.mesh;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.api.link.SeedLink;
 import java.util.List;
 
 /** The seed Link and small helpers to read Links from YAML in tests. */
 public final class Seed {
   /** The seed Link, verbatim. */
-  public static final String YAML = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Link
-      metadata: {name: my-grpc-service}
-      spec:
-        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
-        target:
-          - {name: grpc-service-v1, port: 7001}
-          - {name: grpc-service-v2, port: 7002}
-        strategy: round-robin   # or least-loaded, random
-        policy:
-          request-timeout: 5s
-          retry-on: ["cancelled", "deadline-exceeded"]
-      """;
+  public static final String YAML = SeedLink.YAML;
 
   public static final Authority SERVICE = new Authority("grpc-service.default.svc.cluster.local", 50051);
   public static final Target V1 = new Target("grpc-service-v1", 7001);
