@@ -201,6 +201,56 @@ class DashboardTest {
     assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot + " is " + Files.size(screenshot) + " bytes");
   }
 
+  /** The seed's demo, as a user runs it, shows its spread across both echo servers on the dashboard. */
+  @Test
+  void theDemosDashboardShowsTheSpreadInARealBrowser() throws Exception {
+    Optional<String> chromium = Chromium.find();
+    Assumptions.assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
+    int echo1 = Launcher.freePort();
+    int echo2 = Launcher.freePort();
+    int admin = Launcher.freePort();
+    Path log = Files.createTempFile("demo", ".log");
+    Process demo = Launcher.start(log, "demo", "--keep-running", "--echo-ports", echo1 + "," + echo2,
+        "--proxy-port", String.valueOf(Launcher.freePort()), "--xds-port", String.valueOf(Launcher.freePort()),
+        "--admin-port", String.valueOf(admin));
+    try {
+      Await.until(() -> {
+        try {
+          return Files.readString(log).contains("Everything keeps running");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }, java.time.Duration.ofSeconds(90), "the demo's 1000 calls");
+      String url = "http://127.0.0.1:" + admin + "/";
+      long total = 0;
+      String dom = "";
+      for (int attempt = 0; attempt < 10 && total < 1000; attempt++) { // the first poll may be under way
+        dom = Chromium.run(chromium.get(), "--virtual-time-budget=5000", "--dump-dom", url);
+        total = 0;
+        for (int port : new int[] {echo1, echo2}) {
+          Matcher row = Pattern.compile("data-backend=\"127\\.0\\.0\\.1:" + port + "\" data-requests=\"(\\d+)\"")
+              .matcher(dom);
+          total += row.find() ? Long.parseLong(row.group(1)) : 0;
+        }
+      }
+      for (int port : new int[] {echo1, echo2}) {
+        Matcher row = Pattern.compile("data-backend=\"127\\.0\\.0\\.1:" + port + "\" data-requests=\"(\\d+)\"")
+            .matcher(dom);
+        assertTrue(row.find(), "no row for port " + port + " in:\n" + dom);
+        long requests = Long.parseLong(row.group(1));
+        assertTrue(requests >= 450 && requests <= 550, port + " took " + requests + " of the demo's 1000 calls");
+      }
+      Path screenshot = Path.of("target", "demo-dashboard.png").toAbsolutePath();
+      Files.deleteIfExists(screenshot);
+      Chromium.run(chromium.get(), "--virtual-time-budget=5000", "--window-size=1200,800",
+          "--screenshot=" + screenshot, url);
+      assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
+    } finally {
+      demo.destroy();
+      demo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** Headless Chromium from the command line: no driver, no extra dependency. */
   static final class Chromium {
     private Chromium() {}
