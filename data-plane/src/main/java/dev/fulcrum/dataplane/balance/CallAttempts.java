@@ -16,6 +16,11 @@ public final class CallAttempts {
   private final Set<Object> tried = new HashSet<>();
   private Status lastFailure = Status.UNAVAILABLE.withDescription("no attempt has failed");
 
+  /** Whether no endpoint has been tried yet: a first attempt, with nothing to avoid. */
+  synchronized boolean none() {
+    return tried.isEmpty();
+  }
+
   synchronized boolean tried(Object endpoint) {
     return tried.contains(endpoint);
   }

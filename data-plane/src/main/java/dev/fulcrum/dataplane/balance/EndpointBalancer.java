@@ -118,7 +118,8 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
     private Endpoint choose(CallAttempts attempts) {
       long ticket = tickets.getAndIncrement();
       ThreadLocalRandom random = ThreadLocalRandom.current();
-      if (attempts != null) {
+      // A first attempt has nothing to avoid: spare the common path the filtering and its lists.
+      if (attempts != null && !attempts.none()) {
         List<Endpoint> untried = endpoints.stream().filter(e -> !attempts.tried(e.getKey())).toList();
         if (!untried.isEmpty() && untried.size() < endpoints.size()) {
           return untried.get(choice.choose(untried.stream().map(e -> e.load).toList(), random, ticket));
