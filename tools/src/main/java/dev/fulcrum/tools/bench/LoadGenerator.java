@@ -1,90 +1,105 @@
 package dev.fulcrum.tools.bench;
 
-import com.google.protobuf.ByteString;
-import dev.fulcrum.echo.v1.EchoReply;
-import dev.fulcrum.echo.v1.EchoRequest;
-import dev.fulcrum.echo.v1.EchoServiceGrpc;
-import io.grpc.Channel;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Closed-loop load: {@code concurrency} unary Echo calls always in flight, each replaced by the
- * next as soon as it completes, latencies recorded in an HdrHistogram. A warm-up runs first and
- * is not counted.
+ * Drives {@link EchoCalls} in one of two ways, latencies in an HdrHistogram, after a warm-up that
+ * is not counted:
+ * <ul>
+ *   <li>closed loop: {@code concurrency} calls always in flight, each replaced by the next as soon
+ *       as it completes (the most the target can take);</li>
+ *   <li>open loop: calls started at a constant rate whatever the target does, each timed from when
+ *       it was due to start, so a stall counts against every call it delayed (no coordinated
+ *       omission).</li>
+ * </ul>
  */
 public final class LoadGenerator {
-  private final EchoServiceGrpc.EchoServiceStub stub;
-  private final EchoRequest request;
-  private final int concurrency;
+  private final EchoCalls calls;
 
-  public LoadGenerator(Channel channel, int concurrency, int payloadBytes) {
-    this.stub = EchoServiceGrpc.newStub(channel);
-    this.request = EchoRequest.newBuilder()
-        .setMessage("bench")
-        .setPayload(ByteString.copyFrom(new byte[payloadBytes]))
-        .build();
-    this.concurrency = concurrency;
+  LoadGenerator(EchoCalls calls) {
+    this.calls = calls;
   }
 
   /** What one measured run saw. */
-  public record Result(long calls, long failed, double seconds, Histogram latencyNanos) {
+  public record Result(long calls, long failed, long messages, double seconds, Histogram latencyNanos) {
     public double callsPerSecond() {
       return calls / seconds;
     }
 
     public String summary() {
-      return String.format("%,10.0f calls/s   p50 %s   p90 %s   p99 %s   max %s   failed %d",
+      String streamed = messages == calls ? "" : String.format("   %,.0f msgs/s", messages / seconds);
+      return String.format("%,10.0f calls/s   p50 %s   p90 %s   p99 %s   max %s   failed %d%s",
           callsPerSecond(), millis(latencyNanos.getValueAtPercentile(50)),
           millis(latencyNanos.getValueAtPercentile(90)), millis(latencyNanos.getValueAtPercentile(99)),
-          millis(latencyNanos.getMaxValue()), failed);
+          millis(latencyNanos.getMaxValue()), failed, streamed);
     }
 
-    private static String millis(long nanos) {
+    static String millis(long nanos) {
       return String.format("%7.3f ms", nanos / 1e6);
     }
   }
 
-  public Result run(Duration warmup, Duration duration) throws InterruptedException {
-    Recorder recorder = new Recorder(3);
-    AtomicLong calls = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
+  /** Counts what completed calls saw, from a moment on. */
+  private static final class Tally {
+    final Recorder latencies = new Recorder(3);
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong messages = new AtomicLong();
+
+    void record(long startNanos, boolean ok, int received) {
+      if (ok) {
+        latencies.recordValue(System.nanoTime() - startNanos);
+        calls.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+      messages.addAndGet(received);
+    }
+
+    void reset() {
+      latencies.reset();
+      calls.set(0);
+      failed.set(0);
+      messages.set(0);
+    }
+
+    Result result(double seconds) {
+      return new Result(calls.get(), failed.get(), messages.get(), seconds, latencies.getIntervalHistogram());
+    }
+  }
+
+  /** Closed loop: {@code concurrency} calls in flight. */
+  public Result closedLoop(int concurrency, Duration warmup, Duration duration) throws InterruptedException {
+    Tally tally = new Tally();
     CountDownLatch drained = new CountDownLatch(concurrency);
-    Loop loop = new Loop(recorder, calls, failed, drained);
+    Loop loop = new Loop(tally, drained);
     for (int i = 0; i < concurrency; i++) {
       loop.next();
     }
     TimeUnit.NANOSECONDS.sleep(warmup.toNanos());
-    recorder.reset();
-    calls.set(0);
-    failed.set(0);
+    tally.reset();
     long start = System.nanoTime();
     TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-    long counted = calls.get();
-    long failures = failed.get();
-    Histogram histogram = recorder.getIntervalHistogram();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    Result result = tally.result((System.nanoTime() - start) / 1e9);
     loop.stop = true;
     drained.await(30, TimeUnit.SECONDS);
-    return new Result(counted, failures, seconds, histogram);
+    return result;
   }
 
   private final class Loop {
-    private final Recorder recorder;
-    private final AtomicLong calls;
-    private final AtomicLong failed;
+    private final Tally tally;
     private final CountDownLatch drained;
     volatile boolean stop;
 
-    Loop(Recorder recorder, AtomicLong calls, AtomicLong failed, CountDownLatch drained) {
-      this.recorder = recorder;
-      this.calls = calls;
-      this.failed = failed;
+    Loop(Tally tally, CountDownLatch drained) {
+      this.tally = tally;
       this.drained = drained;
     }
 
@@ -94,23 +109,43 @@ public final class LoadGenerator {
         return;
       }
       long start = System.nanoTime();
-      stub.echo(request, new StreamObserver<>() {
-        @Override
-        public void onNext(EchoReply reply) {}
-
-        @Override
-        public void onError(Throwable t) {
-          failed.incrementAndGet();
-          next();
-        }
-
-        @Override
-        public void onCompleted() {
-          recorder.recordValue(System.nanoTime() - start);
-          calls.incrementAndGet();
-          next();
-        }
+      calls.start((ok, messages) -> {
+        tally.record(start, ok, messages);
+        next();
       });
     }
+  }
+
+  /**
+   * Open loop: {@code rate} calls a second, each timed from its intended start. Calls due during
+   * the measured time are counted when they complete, however late.
+   */
+  public Result openLoop(double rate, Duration warmup, Duration duration) throws InterruptedException {
+    Tally warm = new Tally();
+    Tally measured = new Tally();
+    AtomicInteger inFlight = new AtomicInteger();
+    long period = Math.max(1, Math.round(1e9 / rate));
+    long start = System.nanoTime();
+    long measureFrom = start + warmup.toNanos();
+    long end = measureFrom + duration.toNanos();
+    long due = start;
+    while (due < end) {
+      long now = System.nanoTime();
+      for (; due <= now && due < end; due += period) {
+        long intended = due;
+        Tally tally = intended < measureFrom ? warm : measured;
+        inFlight.incrementAndGet();
+        calls.start((ok, messages) -> {
+          tally.record(intended, ok, messages);
+          inFlight.decrementAndGet();
+        });
+      }
+      LockSupport.parkNanos(due - System.nanoTime());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+    return measured.result(duration.toNanos() / 1e9);
   }
 }
