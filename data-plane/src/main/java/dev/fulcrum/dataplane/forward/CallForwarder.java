@@ -17,7 +17,7 @@ import javax.inject.Inject;
  * {@link ForwardedCall} relay between them. The upstream call is made in the inbound call's gRPC
  * context, so the caller's deadline and cancellation carry over by themselves.
  */
-public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
+public final class CallForwarder implements ServerCallHandler<byte[], DetachedMessage> {
   private final UpstreamChannels upstreams;
   private final ProxyTelemetry telemetry;
 
@@ -28,7 +28,7 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
   }
 
   @Override
-  public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> inbound, Metadata headers) {
+  public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], DetachedMessage> inbound, Metadata headers) {
     String service = upstreams.serviceFor(inbound.getAuthority());
     if (service == null) {
       inbound.close(Status.UNAVAILABLE.withDescription(
@@ -43,7 +43,7 @@ public final class CallForwarder implements ServerCallHandler<byte[], byte[]> {
       // ...and its telemetry, which sees every attempt and the backend it went to.
       options = options.withStreamTracerFactory(callTelemetry);
     }
-    ClientCall<byte[], byte[]> outbound = channel.newCall(inbound.getMethodDescriptor(), options);
+    ClientCall<byte[], DetachedMessage> outbound = channel.newCall(inbound.getMethodDescriptor(), options);
     return new ForwardedCall(inbound, outbound, callTelemetry).start(headers);
   }
 }

@@ -5,6 +5,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,14 +18,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * "a message is wanted" flags, each claimed by whichever thread sees the other side ready first.
  */
 final class ForwardedCall {
-  private final ServerCall<byte[], byte[]> inbound;
-  private final ClientCall<byte[], byte[]> outbound;
+  private final ServerCall<byte[], DetachedMessage> inbound;
+  private final ClientCall<byte[], DetachedMessage> outbound;
   /** Null when the proxy measures nothing. */
   private final CallTelemetry telemetry;
   private final AtomicBoolean requestWanted = new AtomicBoolean();
   private final AtomicBoolean responseWanted = new AtomicBoolean();
 
-  ForwardedCall(ServerCall<byte[], byte[]> inbound, ClientCall<byte[], byte[]> outbound, CallTelemetry telemetry) {
+  ForwardedCall(ServerCall<byte[], DetachedMessage> inbound, ClientCall<byte[], DetachedMessage> outbound, CallTelemetry telemetry) {
     this.inbound = inbound;
     this.outbound = outbound;
     this.telemetry = telemetry;
@@ -48,6 +49,14 @@ final class ForwardedCall {
   private void pullResponse() {
     if (responseWanted.compareAndSet(true, false)) {
       outbound.request(1);
+    }
+  }
+
+  private static void closeQuietly(DetachedMessage message) {
+    try {
+      message.close();
+    } catch (IOException ignored) {
+      // released as far as it could be
     }
   }
 
@@ -79,15 +88,20 @@ final class ForwardedCall {
   }
 
   /** Events of the outbound call, from the backend (or from grpc-xds when no backend could be had). */
-  private final class FromUpstream extends ClientCall.Listener<byte[]> {
+  private final class FromUpstream extends ClientCall.Listener<DetachedMessage> {
     @Override
     public void onHeaders(Metadata headers) {
       inbound.sendHeaders(headers);
     }
 
     @Override
-    public void onMessage(byte[] message) {
-      inbound.sendMessage(message);
+    public void onMessage(DetachedMessage message) {
+      try {
+        inbound.sendMessage(message); // grpc writes the message and closes it, releasing its buffers
+      } catch (RuntimeException e) {
+        closeQuietly(message); // not written: release them here
+        throw e;
+      }
       responseWanted.set(true);
       if (inbound.isReady()) {
         pullResponse();

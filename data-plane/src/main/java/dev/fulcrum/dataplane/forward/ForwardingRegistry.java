@@ -17,7 +17,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
   static final int MAX_CACHED = 10_000;
 
   private final CallForwarder forwarder;
-  private final ConcurrentMap<String, ServerMethodDefinition<byte[], byte[]>> methods = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ServerMethodDefinition<byte[], DetachedMessage>> methods = new ConcurrentHashMap<>();
 
   @Inject
   public ForwardingRegistry(CallForwarder forwarder) {
@@ -26,7 +26,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
 
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName, String authority) {
-    ServerMethodDefinition<byte[], byte[]> method = methods.get(fullMethodName);
+    ServerMethodDefinition<byte[], DetachedMessage> method = methods.get(fullMethodName);
     if (method == null) {
       method = definition(fullMethodName);
       if (methods.size() < MAX_CACHED) {
@@ -36,13 +36,13 @@ public final class ForwardingRegistry extends HandlerRegistry {
     return method;
   }
 
-  private ServerMethodDefinition<byte[], byte[]> definition(String fullMethodName) {
-    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+  private ServerMethodDefinition<byte[], DetachedMessage> definition(String fullMethodName) {
+    MethodDescriptor<byte[], DetachedMessage> method = MethodDescriptor.<byte[], DetachedMessage>newBuilder()
         // The proxy cannot know how many messages flow each way; UNKNOWN lets every kind through.
         .setType(MethodDescriptor.MethodType.UNKNOWN)
         .setFullMethodName(fullMethodName)
-        .setRequestMarshaller(PassThroughMarshaller.INSTANCE)
-        .setResponseMarshaller(PassThroughMarshaller.INSTANCE)
+        .setRequestMarshaller(RequestMarshaller.INSTANCE)
+        .setResponseMarshaller(ResponseMarshaller.INSTANCE)
         .build();
     return ServerMethodDefinition.create(method, forwarder);
   }
