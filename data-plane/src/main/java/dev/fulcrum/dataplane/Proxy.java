@@ -1,6 +1,7 @@
 package dev.fulcrum.dataplane;
 
 import dev.fulcrum.dataplane.admin.AdminServer;
+import dev.fulcrum.dataplane.forward.EventLoops;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
 import dev.fulcrum.dataplane.telemetry.Tracing;
@@ -23,17 +24,19 @@ public final class Proxy implements AutoCloseable {
   private final XdsBootstrap bootstrap;
   private final ProxyServer server;
   private final UpstreamChannels upstreams;
+  private final EventLoops eventLoops;
   private final AdminServer admin;
   private final Tracing tracing;
   private volatile boolean serving;
 
   @Inject
   Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
-      AdminServer admin, Tracing tracing) {
+      EventLoops eventLoops, AdminServer admin, Tracing tracing) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
     this.upstreams = upstreams;
+    this.eventLoops = eventLoops;
     this.admin = admin;
     this.tracing = tracing;
   }
@@ -64,6 +67,7 @@ public final class Proxy implements AutoCloseable {
     serving = false;
     server.close();
     upstreams.close();
+    eventLoops.close();
     admin.close();
     tracing.close(); // flushes the spans still buffered
   }

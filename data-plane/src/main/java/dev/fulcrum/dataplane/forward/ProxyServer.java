@@ -2,7 +2,6 @@ package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -13,16 +12,18 @@ import javax.inject.Singleton;
 public final class ProxyServer implements AutoCloseable {
   private final ProxyConfig config;
   private final ForwardingRegistry registry;
+  private final EventLoops eventLoops;
   private Server server;
 
   @Inject
-  public ProxyServer(ProxyConfig config, ForwardingRegistry registry) {
+  public ProxyServer(ProxyConfig config, ForwardingRegistry registry, EventLoops eventLoops) {
     this.config = config;
     this.registry = registry;
+    this.eventLoops = eventLoops;
   }
 
   public void start() throws IOException {
-    server = NettyServerBuilder.forAddress(config.listenAddress())
+    server = eventLoops.server(config.listenAddress())
         .fallbackHandlerRegistry(registry)
         .directExecutor()
         .maxInboundMessageSize(config.maxMessageBytes())

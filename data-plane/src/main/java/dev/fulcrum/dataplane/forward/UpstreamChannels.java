@@ -3,7 +3,6 @@ package dev.fulcrum.dataplane.forward;
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,13 @@ public final class UpstreamChannels implements AutoCloseable {
   static final int MAX_ATTEMPTS = 11;
 
   private final ProxyConfig config;
+  private final EventLoops eventLoops;
   private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   @Inject
-  public UpstreamChannels(ProxyConfig config) {
+  public UpstreamChannels(ProxyConfig config, EventLoops eventLoops) {
     this.config = config;
+    this.eventLoops = eventLoops;
   }
 
   /** The service a call goes to: the proxy's fixed service, else the call's authority; null if neither. */
@@ -37,7 +38,7 @@ public final class UpstreamChannels implements AutoCloseable {
   }
 
   private ManagedChannel open(String service) {
-    return NettyChannelBuilder.forTarget("xds:///" + service)
+    return eventLoops.channel("xds:///" + service)
         .usePlaintext()
         // Forwarding only relays bytes between transports: run it on their threads, no hand-off.
         .directExecutor()

@@ -1,0 +1,54 @@
+package dev.fulcrum.dataplane.forward;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The proxy's network threads: one event loop group, one thread per core, for the listening
+ * server and every upstream channel alike (grpc's default gives each side twice as many threads
+ * as cores, and forwarding does all its work on them). Epoll where the platform has it.
+ */
+@Singleton
+public final class EventLoops implements AutoCloseable {
+  private final boolean epoll = Epoll.isAvailable();
+  private final EventLoopGroup group;
+
+  @Inject
+  public EventLoops() {
+    int threads = Runtime.getRuntime().availableProcessors();
+    DefaultThreadFactory threadFactory = new DefaultThreadFactory("fulcrum-proxy", true);
+    group = epoll ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
+  }
+
+  NettyServerBuilder server(InetSocketAddress address) {
+    return NettyServerBuilder.forAddress(address)
+        .bossEventLoopGroup(group)
+        .workerEventLoopGroup(group)
+        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+  }
+
+  NettyChannelBuilder channel(String target) {
+    return NettyChannelBuilder.forTarget(target)
+        .eventLoopGroup(group)
+        .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+  }
+
+  /** After the server and channels using it have closed. */
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+  }
+}
