@@ -13,20 +13,29 @@ import java.util.Set;
 public final class CallAttempts {
   public static final CallOptions.Key<CallAttempts> KEY = CallOptions.Key.create("fulcrum.call-attempts");
 
-  private final Set<Object> tried = new HashSet<>();
+  /** The first attempt's endpoint; the set holds the retries' (most calls never make one). */
+  private Object first;
+  private Set<Object> retried;
   private Status lastFailure = Status.UNAVAILABLE.withDescription("no attempt has failed");
 
   /** Whether no endpoint has been tried yet: a first attempt, with nothing to avoid. */
   synchronized boolean none() {
-    return tried.isEmpty();
+    return first == null;
   }
 
   synchronized boolean tried(Object endpoint) {
-    return tried.contains(endpoint);
+    return endpoint.equals(first) || (retried != null && retried.contains(endpoint));
   }
 
   synchronized void record(Object endpoint) {
-    tried.add(endpoint);
+    if (first == null) {
+      first = endpoint;
+      return;
+    }
+    if (retried == null) {
+      retried = new HashSet<>(4);
+    }
+    retried.add(endpoint);
   }
 
   /** Remembers how an attempt ended, so that a retry that is not made can report the real failure. */

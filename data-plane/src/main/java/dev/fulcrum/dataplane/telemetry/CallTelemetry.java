@@ -6,8 +6,6 @@ import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +67,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
     @Override
     public void streamCreated(Attributes transportAttrs, Metadata headers) {
       guarded(() -> {
-        backend = address(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        backend = telemetry.backend(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         lastBackend = backend;
         AtomicInteger counter = telemetry.active(service, backend);
         counter.incrementAndGet();
@@ -88,13 +86,5 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
             new ProxyTelemetry.AttemptKey(service, method, backend, status.getCode()), System.nanoTime() - start);
       });
     }
-  }
-
-  private static String address(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet) {
-      return inet.getAddress() == null ? inet.getHostString() + ":" + inet.getPort()
-          : inet.getAddress().getHostAddress() + ":" + inet.getPort();
-    }
-    return address == null ? ProxyTelemetry.NO_BACKEND : address.toString();
   }
 }

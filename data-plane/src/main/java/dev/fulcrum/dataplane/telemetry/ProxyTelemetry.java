@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -33,6 +35,8 @@ import javax.inject.Singleton;
 public final class ProxyTelemetry {
   /** A backend label for a call that never reached one (no endpoint, unknown service). */
   static final String NO_BACKEND = "none";
+  /** Backend labels kept; endpoints come and go, so the cache must not grow without bound. */
+  static final int MAX_BACKENDS = 10_000;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentMap<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
@@ -40,6 +44,7 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<MethodKey, Counter> retries = new ConcurrentHashMap<>();
   private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
+  private final ConcurrentMap<SocketAddress, String> backends = new ConcurrentHashMap<>();
 
   private final Tracing tracing;
   private final boolean enabled;
@@ -88,6 +93,29 @@ public final class ProxyTelemetry {
 
   void retried(MethodKey key) {
     count(retries, "fulcrum.retries", key);
+  }
+
+  /** A backend's label, {@code ip:port}: made once per address (up to {@link #MAX_BACKENDS}), not on every attempt. */
+  String backend(SocketAddress address) {
+    if (address == null) {
+      return NO_BACKEND;
+    }
+    String label = backends.get(address);
+    if (label == null) {
+      label = label(address);
+      if (backends.size() < MAX_BACKENDS) {
+        backends.putIfAbsent(address, label);
+      }
+    }
+    return label;
+  }
+
+  private static String label(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress() == null ? inet.getHostString() + ":" + inet.getPort()
+          : inet.getAddress().getHostAddress() + ":" + inet.getPort();
+    }
+    return address.toString();
   }
 
   /** The in-flight counter of one backend of one service. */
