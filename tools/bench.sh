@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fulcrum's proxy against a direct call and against HAProxy, in one run on this machine:
 #   tools/bench.sh [--duration 30s] [--rounds 3] [--warmup 5s] [--rate 2000] [--streaming 10]
-#                  [--phases closed,stream,open,h2load]
+#                  [--phases closed,stream,open,h2load] [--compare NAME=LAUNCHER ...]
 #   tools/bench.sh --memory [--rate 1000] [--duration 30s] ['JVM FLAGS' ...]
 #
 # It starts an echo server (`fulcrum echo --quiet`), a control plane serving one Link for it (file
@@ -13,6 +13,8 @@
 #   open     unary at a constant --rate (open loop, timed from the intended start): added latency
 #   h2load   h2load (nghttp2-client) sending the same gRPC request, 1 connection, 16 streams
 # After each phase it prints the proxy's and HAProxy's peak RSS (VmHWM) so far.
+# --compare adds another build's proxy (LAUNCHER: its tools/fulcrum), to see what a change bought
+# in the same run; it is measured just before this build's.
 #
 # --memory starts, for each set of JVM flags given (default: the launcher's own), a fresh proxy,
 # times its start (exec to listening, and to its first call answered), loads it with --rate calls/s
@@ -21,6 +23,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 duration=30s rounds=3 warmup=5s rate= streaming=10 phases=closed,stream,open,h2load memory=false concurrency=16
 flagsets=()
+compare=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --concurrency) concurrency=$2; shift 2 ;;
     --phases) phases=$2; shift 2 ;;
     --memory) memory=true; shift ;;
+    --compare) compare+=("$2"); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown flag $1" >&2; exit 2 ;;
     *) flagsets+=("$1"); shift ;;
@@ -116,9 +120,21 @@ haproxy_pid=$!
 start_proxy
 await_port "$haproxy_port"
 
-targets="direct=127.0.0.1:$echo_port,haproxy=127.0.0.1:$haproxy_port,fulcrum=127.0.0.1:$proxy_port"
+targets="direct=127.0.0.1:$echo_port,haproxy=127.0.0.1:$haproxy_port"
+rss_of=("haproxy=$haproxy_pid")
+for c in "${compare[@]}"; do
+  name=${c%%=*} port=$(free_port)
+  "${c#*=}" proxy --listen-port "$port" --xds-server "127.0.0.1:$xds_port" --service "bench:$proxy_port" --admin-port 0 \
+    >"$logs/proxy-$name.log" 2>&1 & pids+=($!)
+  rss_of+=("$name=$!")
+  await_port "$port"
+  targets+=",$name=127.0.0.1:$port"
+done
+targets+=",fulcrum=127.0.0.1:$proxy_port"
 report() {
-  echo "peak RSS so far: fulcrum $(peak_rss "$proxy_pid"), haproxy $(peak_rss "$haproxy_pid"); load average$(uptime | sed 's/.*load average//')"
+  local others="" r
+  for r in "${rss_of[@]}"; do others+=", ${r%%=*} $(peak_rss "${r#*=}")"; done
+  echo "peak RSS so far: fulcrum $(peak_rss "$proxy_pid")$others; load average$(uptime | sed 's/.*load average//')"
   echo
 }
 bench() { "$here/fulcrum" bench --targets "$targets" --duration "$duration" --rounds "$rounds" --warmup "$warmup" "$@" || true; }
