@@ -45,6 +45,7 @@ public final class Proxy implements AutoCloseable {
     admin.start(() -> serving);
     // The control plane learns the admin address from the node metadata, to gather stats.
     bootstrap.install(admin.port());
+    config.service().ifPresent(upstreams::warmUp);
     server.start();
     serving = true;
     log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
