@@ -17,8 +17,8 @@
 # in the same run; it is measured just before this build's.
 #
 # --memory starts, for each set of JVM flags given (default: the launcher's own), a fresh proxy,
-# times its start (exec to listening, and to its first call answered), loads it with --rate calls/s
-# (default 1000) for --duration, and prints its peak RSS.
+# times its start (exec to listening, and to its first call answered), warms it for 10 s, then
+# loads it with --rate calls/s (default 1000) for --duration and prints its peak RSS under that load.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 duration=30s rounds=3 warmup=5s rate= streaming=10 phases=closed,stream,open,h2load memory=false concurrency=16
@@ -36,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --memory) memory=true; shift ;;
     --compare) compare+=("$2"); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -X*|-D*) flagsets+=("$1"); shift ;;
     -*) echo "bench.sh: unknown flag $1" >&2; exit 2 ;;
     *) flagsets+=("$1"); shift ;;
   esac
@@ -92,8 +93,13 @@ if [[ $memory == true ]]; then
   for flags in "${flagsets[@]}"; do
     echo "== proxy JVM flags: ${flags:-(launcher defaults)}"
     start_proxy "$flags"
+    # Warm it (JIT) with a short closed loop, note the peak so far, then start the peak afresh
+    # (writing 5 to clear_refs resets VmHWM) for the steady load alone.
+    "$here/fulcrum" bench --target "127.0.0.1:$proxy_port" --concurrency 4 --duration 10s --warmup 0s >/dev/null || true
+    warm=$(peak_rss "$proxy_pid")
+    echo 5 >"/proc/$proxy_pid/clear_refs" 2>/dev/null || warm="$warm (VmHWM not reset)"
     "$here/fulcrum" bench --target "127.0.0.1:$proxy_port" --rate "${rate:-1000}" --duration "$duration" --warmup 5s
-    echo "proxy peak RSS $(peak_rss "$proxy_pid") at ${rate:-1000} calls/s; load average$(uptime | sed 's/.*load average//')"
+    echo "proxy peak RSS $(peak_rss "$proxy_pid") at ${rate:-1000} calls/s (through start and warm-up: $warm); load average$(uptime | sed 's/.*load average//')"
     stop_proxy
   done
   exit 0
