@@ -28,8 +28,14 @@ final class RequestMarshaller implements MethodDescriptor.Marshaller<byte[]> {
   @Override
   public byte[] parse(InputStream stream) {
     try (stream) {
-      // grpc's message streams know their length: read into an array of that size, no growing.
-      return stream instanceof KnownLength ? stream.readNBytes(stream.available()) : stream.readAllBytes();
+      if (!(stream instanceof KnownLength)) {
+        return stream.readAllBytes();
+      }
+      // grpc's message streams know their length: read straight into an array of that size
+      // (readNBytes(int) would read through 8 KiB chunks, then join them).
+      byte[] message = new byte[stream.available()];
+      stream.readNBytes(message, 0, message.length);
+      return message;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
