@@ -84,10 +84,15 @@ final class DockerMesh implements AutoCloseable {
 
   /** An echo server named {@code name} on port {@code port}, reachable in the mesh as grpc-service-NAME. */
   void startEcho(String name, int port) {
+    startEcho(name, port, "grpc-service-" + name);
+  }
+
+  /** An echo server named {@code name} on port {@code port}, reachable in the mesh as {@code host}. */
+  void startEcho(String name, int port, String host) {
     GenericContainer<?> echo = new GenericContainer<>(PROXY_IMAGE)
         .withCommand("echo", "--port", String.valueOf(port), "--name", name, "--quiet")
         .withNetwork(mesh)
-        .withNetworkAliases("grpc-service-" + name)
+        .withNetworkAliases(host)
         .waitingFor(Wait.forLogMessage(".*echo server .* listening on port.*\\s", 1).withStartupTimeout(STARTUP));
     echoes.put(name, echo);
     echo.start();
@@ -165,6 +170,11 @@ final class DockerMesh implements AutoCloseable {
     docker.stopContainerCmd(controlPlane.getContainerId()).withTimeout(5).exec();
     Thread.sleep(downtime.toMillis());
     docker.startContainerCmd(controlPlane.getContainerId()).exec();
+  }
+
+  /** {@code docker stop}: SIGTERM, and the echo server drains. */
+  void stopEcho(String name) {
+    docker.stopContainerCmd(echoes.get(name).getContainerId()).withTimeout(10).exec();
   }
 
   /** {@code docker kill}: the echo server dies at once, with calls in flight. */

@@ -104,6 +104,22 @@ class DockerMeshIT {
   }
 
   @Test
+  void aBackendReplacedUnderTheSameNameIsFollowedWithoutALinkChange() throws Exception {
+    try (DockerMesh mesh = new DockerMesh(RESILIENT_LINK)) {
+      callsOnceReady(mesh, 10);
+      try (TrafficRecorder traffic = new TrafficRecorder(mesh.proxyChannel(), CALLERS)) {
+        // A rolling update: the new v2 comes up under the same name, at another address; the old
+        // one is stopped (SIGTERM, it drains). The control plane looks the name up again.
+        mesh.startEcho("v2-new", 7002, "grpc-service-v2");
+        mesh.stopEcho("v2");
+        Await.until(() -> servers(recent(traffic)).equals(Set.of("v1", "v2-new")), Duration.ofSeconds(60),
+            "the replacement, and only it, in the traffic");
+        assertEquals(List.of(), traffic.failures(), "no call failed");
+      }
+    }
+  }
+
+  @Test
   void aNewBackendContainerJoinsWhenTheLinkNamesIt() throws Exception {
     try (DockerMesh mesh = new DockerMesh(RESILIENT_LINK)) {
       callsOnceReady(mesh, 10);
