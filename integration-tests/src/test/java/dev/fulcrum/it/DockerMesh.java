@@ -5,16 +5,21 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Volume;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -22,6 +27,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
@@ -38,6 +44,7 @@ final class DockerMesh implements AutoCloseable {
   static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
   private static final Duration STARTUP = Duration.ofSeconds(60);
   private static final int PROXY_PORT = 8080;
+  private static final int WEBHOOK_PORT = 8443;
 
   private final DockerClient docker = DockerClientFactory.instance().client();
   // Docker publishes a container's ports on the address of its network whose name sorts first:
@@ -69,6 +76,7 @@ final class DockerMesh implements AutoCloseable {
       startEcho("v1", 7001);
       startEcho("v2", 7002);
       writeLinks(linksYaml);
+      writeWebhookCertificate();
       startControlPlane();
       startProxy();
     } catch (RuntimeException | IOException e) {
@@ -101,7 +109,10 @@ final class DockerMesh implements AutoCloseable {
   private void startControlPlane() {
     controlPlane = new JoiningContainer(CONTROL_PLANE_IMAGE, control, "control-plane")
         .withCommand("control-plane", "--config", "/etc/fulcrum/links.yaml", "--xds-port", "18000",
-            "--admin-address", "0.0.0.0")
+            "--admin-address", "0.0.0.0",
+            "--webhook-port", String.valueOf(WEBHOOK_PORT), "--webhook-cert", "/etc/fulcrum/tls.crt",
+            "--webhook-key", "/etc/fulcrum/tls.key", "--proxy-xds-server", "control-plane:18000")
+        .withExposedPorts(WEBHOOK_PORT)
         // A bind mount set on the container itself: Testcontainers' withFileSystemBind first checks
         // mounting with an alpine image, which cannot be pulled here.
         .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withBinds(
@@ -150,6 +161,70 @@ final class DockerMesh implements AutoCloseable {
   /** A container's output in the test's, each line marked with the container's role. */
   private static Consumer<OutputFrame> log(String role) {
     return frame -> System.out.print("[" + role + "] " + frame.getUtf8String());
+  }
+
+  /**
+   * The webhook's certificate, for localhost (the test calls it through its published port), made
+   * as docs/deployment.md makes one. Readable by the image's user: the key only ever serves tests.
+   */
+  private void writeWebhookCertificate() throws IOException {
+    Path key = linksDirectory.resolve("tls.key");
+    Path certificate = webhookCertificate();
+    try {
+      Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+          "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+          "-keyout", key.toString(), "-out", certificate.toString())
+          .redirectErrorStream(true).start();
+      String output = new String(openssl.getInputStream().readAllBytes());
+      if (openssl.waitFor() != 0) {
+        throw new IOException("openssl failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  Path webhookCertificate() {
+    return linksDirectory.resolve("tls.crt");
+  }
+
+  /** The control plane's injection webhook, as the API server calls it for pods annotated to opt in. */
+  URI webhook() {
+    return URI.create("https://localhost:" + controlPlane.getMappedPort(WEBHOOK_PORT) + "/inject");
+  }
+
+  /**
+   * Runs {@code pod} as Kubernetes would, near enough: its first container, the injected proxy,
+   * owns the network namespace (on both networks, so it reaches the control plane as the injected
+   * flags say), the others join it, so 127.0.0.1 is the pod's loopback. Returns the containers,
+   * proxy first, started; the caller closes them.
+   */
+  List<GenericContainer<?>> startPod(Pod pod, int adminPort) {
+    List<GenericContainer<?>> containers = new ArrayList<>();
+    Container sidecar = pod.getSpec().getContainers().stream()
+        .filter(container -> container.getName().equals("fulcrum-proxy")).findFirst().orElseThrow();
+    GenericContainer<?> proxyContainer = new JoiningContainer(DockerImageName.parse(sidecar.getImage()), control, null)
+        .withCommand(sidecar.getArgs().toArray(String[]::new))
+        .withNetwork(mesh)
+        .withExposedPorts(adminPort)
+        .withLogConsumer(log("pod/" + sidecar.getName()))
+        .waitingFor(Wait.forLogMessage(".*proxy listening on.*\\s", 1).withStartupTimeout(STARTUP));
+    proxyContainer.start();
+    containers.add(proxyContainer);
+    for (Container container : pod.getSpec().getContainers()) {
+      if (container != sidecar) {
+        GenericContainer<?> app = new GenericContainer<>(DockerImageName.parse(container.getImage()))
+            .withCommand(container.getArgs().toArray(String[]::new))
+            .withNetworkMode("container:" + proxyContainer.getContainerId())
+            .withLogConsumer(log("pod/" + container.getName()))
+            .withStartupCheckStrategy(new IsRunningStartupCheckStrategy());
+        app.start();
+        containers.add(app);
+      }
+    }
+    return containers;
   }
 
   /** A channel to the proxy, as an application on the host would dial it. */
@@ -218,7 +293,9 @@ final class DockerMesh implements AutoCloseable {
     control.close();
     mesh.close();
     try {
-      Files.deleteIfExists(links);
+      for (String file : List.of("links.yaml", "tls.crt", "tls.key")) {
+        Files.deleteIfExists(linksDirectory.resolve(file));
+      }
       Files.deleteIfExists(linksDirectory);
     } catch (IOException e) {
       // A temp directory left behind is harmless.

@@ -1,17 +1,28 @@
 package dev.fulcrum.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fulcrum.api.link.SeedLink;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * Fulcrum's images on a real Docker engine: a control plane, echo servers and a proxy, each its
@@ -132,6 +143,66 @@ class DockerMeshIT {
         assertEquals(List.of(), traffic.failures(), "no call failed");
       }
     }
+  }
+
+  @Test
+  void aPodTheWebhookInjectsCallsThroughItsSidecarToBothBackends() throws Exception {
+    try (DockerMesh mesh = new DockerMesh(SeedLink.YAML)) {
+      // An application that calls its sidecar on loopback, as docs/deployment.md tells it to.
+      Pod pod = Admission.admit("""
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: echo-client
+            namespace: default
+            annotations:
+              fulcrum.io/inject: enabled
+              fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
+          spec:
+            containers:
+              - name: client
+                image: fulcrum/proxy:0.1.0
+                args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
+          """, mesh.webhook(), mesh.webhookCertificate());
+      Container sidecar = pod.getSpec().getContainers().stream()
+          .filter(container -> container.getName().equals("fulcrum-proxy")).findFirst()
+          .orElseThrow(() -> new AssertionError("no proxy injected: " + pod));
+      HTTPGetAction readiness = sidecar.getReadinessProbe().getHttpGet();
+      int adminPort = readiness.getPort().getIntVal();
+
+      List<GenericContainer<?>> containers = mesh.startPod(pod, adminPort);
+      try {
+        URI admin = URI.create("http://localhost:" + containers.get(0).getMappedPort(adminPort));
+        Await.until(() -> backendsWithRequests(get(admin.resolve("/stats"))) == 2, Duration.ofSeconds(60),
+            "the sidecar's /stats showing calls to both echo servers");
+        assertEquals(200, status(admin.resolve(readiness.getPath())), "readiness probe " + readiness.getPath());
+        assertEquals(200, status(admin.resolve(sidecar.getLivenessProbe().getHttpGet().getPath())), "liveness probe");
+        assertFalse(get(admin.resolve("/stats")).matches("(?s).*\"failures\":[1-9].*"), "no call failed");
+      } finally {
+        Collections.reverse(containers);
+        containers.forEach(GenericContainer::stop);
+      }
+    }
+  }
+
+  /** How many backends the proxy's /stats shows with at least one request. */
+  private static long backendsWithRequests(String statsJson) {
+    return Pattern.compile("\"requests\":([0-9]+)").matcher(statsJson).results()
+        .filter(match -> Long.parseLong(match.group(1)) > 0).count();
+  }
+
+  private static String get(URI uri) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  private static int status(URI uri) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** Waits until the proxy has its configuration (calls succeed), then makes {@code count} calls. */
