@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane;
 
 import dev.fulcrum.api.link.LinkYaml.Document;
 import dev.fulcrum.controlplane.dashboard.Dashboard;
+import dev.fulcrum.controlplane.injection.InjectionWebhook;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.LinkSource;
@@ -30,24 +31,30 @@ public final class ControlPlane implements AutoCloseable {
   private final XdsServer server;
   private final XdsStreamStats stats;
   private final Dashboard dashboard;
+  private final InjectionWebhook webhook;
 
   @Inject
   ControlPlane(LinkSource source, MeshReconciler reconciler, MeshPublisher publisher,
-      XdsServer server, XdsStreamStats stats, Dashboard dashboard) {
+      XdsServer server, XdsStreamStats stats, Dashboard dashboard, InjectionWebhook webhook) {
     this.source = source;
     this.reconciler = reconciler;
     this.publisher = publisher;
     this.server = server;
     this.stats = stats;
     this.dashboard = dashboard;
+    this.webhook = webhook;
   }
 
-  /** Loads the Links, then starts serving: no proxy is ever answered from an empty configuration. */
+  /**
+   * Loads the Links, then starts serving: no proxy is ever answered from an empty configuration.
+   * The dashboard's {@code /ready} says whether ADS is being served.
+   */
   public ControlPlane start() throws Exception {
     source.start(this::onDocuments);
     server.start();
     log.info("control plane serving xDS (ADS) on port {}", server.port());
-    dashboard.start();
+    webhook.start();
+    dashboard.start(server::serving);
     return this;
   }
 
@@ -79,9 +86,15 @@ public final class ControlPlane implements AutoCloseable {
     return dashboard.port();
   }
 
+  /** The sidecar injection webhook's port, if it serves one. */
+  public OptionalInt webhookPort() {
+    return webhook.port();
+  }
+
   @Override
   public void close() {
     dashboard.close();
+    webhook.close();
     source.close();
     server.close();
   }

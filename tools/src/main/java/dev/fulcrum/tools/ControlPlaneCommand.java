@@ -4,6 +4,8 @@ import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
+import dev.fulcrum.controlplane.injection.SidecarSettings;
+import dev.fulcrum.controlplane.injection.WebhookConfig;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.FileLinkSource;
@@ -26,8 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "control-plane", mixinStandardHelpOptions = true,
     description = {
         "Serves Links to proxies over xDS (ADS): from a YAML file (re-read when it changes), or from the",
-        "Kubernetes API (Link resources, Services and EndpointSlices, watched); and a dashboard of the",
-        "proxies' traffic on the admin port.",
+        "Kubernetes API (Link resources, Services and EndpointSlices, watched); a dashboard of the",
+        "proxies' traffic on the admin port, with /ready and /live for probes; and, with --webhook-port,",
+        "the admission webhook that injects the proxy into pods (see docs/deployment.md).",
     })
 public final class ControlPlaneCommand implements Callable<Integer> {
 
@@ -58,7 +61,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   String xdsAddress;
 
   @Option(names = "--admin-port", defaultValue = "" + ControlPlaneConfig.DEFAULT_ADMIN_PORT,
-      description = "Port of the dashboard: / and /api/stats (default: ${DEFAULT-VALUE}).")
+      description = "Port of the dashboard: /, /api/stats, and /ready and /live for probes (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
   // Loopback: the dashboard has no authentication. kubectl port-forward reaches it there; to serve
@@ -67,14 +70,46 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "Address of the dashboard (default: ${DEFAULT-VALUE}; it has no authentication).")
   String adminAddress;
 
+  @Option(names = "--webhook-port", paramLabel = "PORT",
+      description = "Serve the sidecar injection webhook (HTTPS) on this port, e.g. " + WebhookConfig.DEFAULT_PORT
+          + " (default: no webhook). Needs --webhook-cert and --webhook-key.")
+  Integer webhookPort;
+
+  @Option(names = "--webhook-address", defaultValue = "0.0.0.0",
+      description = "Address of the webhook (default: ${DEFAULT-VALUE}: the API server calls it from outside the pod).")
+  String webhookAddress;
+
+  @Option(names = "--webhook-cert", paramLabel = "FILE",
+      description = "The webhook's PEM certificate chain (a TLS Secret's tls.crt).")
+  Path webhookCert;
+
+  @Option(names = "--webhook-key", paramLabel = "FILE",
+      description = "The webhook's PEM private key, PKCS#8 or PKCS#1 RSA (a TLS Secret's tls.key).")
+  Path webhookKey;
+
+  @Option(names = "--proxy-image", defaultValue = SidecarSettings.DEFAULT_IMAGE,
+      description = "Image of the proxies the webhook injects (default: ${DEFAULT-VALUE}).")
+  String proxyImage;
+
+  @Option(names = "--proxy-xds-server", paramLabel = "HOST:PORT", defaultValue = SidecarSettings.DEFAULT_XDS_SERVER,
+      description = "This control plane's ADS address as injected proxies reach it (default: ${DEFAULT-VALUE}).")
+  String proxyXdsServer;
+
+  @Option(names = "--proxy-outbound-port", defaultValue = "" + SidecarSettings.DEFAULT_OUTBOUND_PORT,
+      description = "Port injected proxies take applications' calls on, on 127.0.0.1 (default: ${DEFAULT-VALUE}; "
+          + "a pod's fulcrum.io/outbound-port annotation overrides it).")
+  int proxyOutboundPort;
+
+  @Option(names = "--proxy-admin-port", defaultValue = "" + SidecarSettings.DEFAULT_ADMIN_PORT,
+      description = "Admin port of injected proxies: probes, metrics, the dashboard's polls (default: ${DEFAULT-VALUE}; "
+          + "a pod's fulcrum.io/admin-port annotation overrides it).")
+  int proxyAdminPort;
+
   @Override
   public Integer call() throws Exception {
-    if (adminPort < 0 || adminPort > 65535) {
-      throw new UsageException("--admin-port: " + adminPort + " is not a port (0-65535)");
-    }
+    ControlPlaneConfig config = config();
     LinkSource links = source.kubernetes ? kubernetes() : file();
-    ControlPlane controlPlane = ControlPlaneComponent.create(ControlPlaneConfig.of(
-        new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort)), links);
+    ControlPlane controlPlane = ControlPlaneComponent.create(config, links);
     try {
       controlPlane.start();
     } catch (IllegalStateException e) {
@@ -84,6 +119,50 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** Where to serve, from the flags; a flag that cannot be used is a {@link UsageException}. */
+  ControlPlaneConfig config() {
+    checkPort("--admin-port", adminPort, 0);
+    ControlPlaneConfig config = ControlPlaneConfig.of(
+        new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort));
+    return webhookPort == null ? noWebhook(config) : config.withWebhook(webhook());
+  }
+
+  private ControlPlaneConfig noWebhook(ControlPlaneConfig config) {
+    if (webhookCert != null || webhookKey != null) {
+      throw new UsageException("--webhook-cert and --webhook-key: only with --webhook-port");
+    }
+    return config;
+  }
+
+  private WebhookConfig webhook() {
+    checkPort("--webhook-port", webhookPort, 0);
+    checkPort("--proxy-outbound-port", proxyOutboundPort, 1);
+    checkPort("--proxy-admin-port", proxyAdminPort, 1);
+    if (proxyOutboundPort == proxyAdminPort) {
+      throw new UsageException("--proxy-outbound-port and --proxy-admin-port: both " + proxyAdminPort);
+    }
+    readable("--webhook-cert", webhookCert);
+    readable("--webhook-key", webhookKey);
+    return new WebhookConfig(new InetSocketAddress(webhookAddress, webhookPort), webhookCert, webhookKey,
+        new SidecarSettings(proxyImage, HostPort.parse("--proxy-xds-server", proxyXdsServer).toString(),
+            proxyOutboundPort, proxyAdminPort));
+  }
+
+  private static void checkPort(String flag, int port, int lowest) {
+    if (port < lowest || port > 65535) {
+      throw new UsageException(flag + ": " + port + " is not a port (" + lowest + "-65535)");
+    }
+  }
+
+  private static void readable(String flag, Path file) {
+    if (file == null) {
+      throw new UsageException(flag + ": needed with --webhook-port");
+    }
+    if (!Files.isReadable(file)) {
+      throw new UsageException(flag + ": cannot read " + file);
+    }
   }
 
   private LinkSource file() throws Exception {

@@ -14,11 +14,8 @@ import picocli.CommandLine.Command;
     description = "A service mesh for gRPC: per-request balancing over xDS.",
     subcommands = {
         EchoCommand.class,
-        ControlPlaneCommand.class,
         ProxyCommand.class,
-        DemoCommand.class,
         BenchCommand.class,
-        StatCommand.class,
         ConfigDumpCommand.class,
     })
 public final class Fulcrum implements Runnable {
@@ -41,6 +38,12 @@ public final class Fulcrum implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Fulcrum());
+    // The proxy's image leaves the control plane's jars out; these commands need them.
+    if (hasControlPlane()) {
+      line.addSubcommand(new ControlPlaneCommand());
+      line.addSubcommand(new DemoCommand());
+      line.addSubcommand(new StatCommand());
+    }
     line.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println(
           "fulcrum " + e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
@@ -58,6 +61,16 @@ public final class Fulcrum implements Runnable {
       throw e;
     });
     return line;
+  }
+
+  /** Whether the control plane's classes are on the classpath (everywhere but the proxy's image). */
+  public static boolean hasControlPlane() {
+    try {
+      Class.forName("dev.fulcrum.controlplane.ControlPlane", false, Fulcrum.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   /** A bad flag value or a bad file, found after parsing: one clear line and exit code 2. */

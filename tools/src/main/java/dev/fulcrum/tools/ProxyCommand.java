@@ -1,8 +1,5 @@
 package dev.fulcrum.tools;
 
-import dev.fulcrum.controlplane.ControlPlane;
-import dev.fulcrum.controlplane.ControlPlaneComponent;
-import dev.fulcrum.controlplane.source.StaticLinkSource;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
@@ -73,19 +70,20 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ControlPlane embedded = null;
+    QuickControlPlane embedded = null;
     String xdsServer;
     Optional<String> service;
     if (upstream.targetPorts != null) {
+      if (!Fulcrum.hasControlPlane()) {
+        throw new UsageException("--target-ports embeds a control plane, and this build has none: use --xds-server");
+      }
       for (int port : upstream.targetPorts) {
         if (port < 1 || port > 65535) {
           throw new UsageException("--target-ports: " + port + " is not a port (1-65535)");
         }
       }
-      embedded = ControlPlaneComponent.create(new InetSocketAddress("127.0.0.1", 0), new StaticLinkSource(
-          "--target-ports", List.of(LocalLinks.forPorts("local", LocalLinks.SERVICE, listenPort, upstream.targetPorts))));
-      embedded.start();
-      xdsServer = "127.0.0.1:" + embedded.xdsPort();
+      embedded = QuickControlPlane.start(listenPort, upstream.targetPorts);
+      xdsServer = embedded.xdsServer();
       service = Optional.of(LocalLinks.SERVICE + ":" + listenPort);
     } else {
       xdsServer = HostPort.parse("--xds-server", upstream.controlPlane.xdsServer).toString();
@@ -96,7 +94,7 @@ public final class ProxyCommand implements Callable<Integer> {
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
         Optional.ofNullable(otlpEndpoint), !noMetrics));
     proxy.start();
-    ControlPlane toClose = embedded;
+    QuickControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       proxy.close();
       if (toClose != null) {

@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.dashboard;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import java.io.IOException;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -28,11 +29,12 @@ public final class Dashboard implements AutoCloseable {
     this.server = server;
   }
 
-  public synchronized void start() throws IOException {
+  /** {@code ready} answers the {@code /ready} probe: whether the control plane serves proxies. */
+  public synchronized void start(BooleanSupplier ready) throws IOException {
     if (config.adminAddress().isEmpty()) {
       return;
     }
-    server.start(config.adminAddress().get());
+    server.start(config.adminAddress().get(), ready);
     collector.start();
     started = true;
     log.info("dashboard on http://{}:{}/", config.adminAddress().get().getHostString(), server.port());

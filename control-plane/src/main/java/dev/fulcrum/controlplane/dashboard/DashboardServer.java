@@ -8,13 +8,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
  * The dashboard over HTTP: {@code /} a page that renders {@code /api/stats} every two seconds (no
  * external resources), {@code /api/stats} the mesh's stats as JSON. Answers from memory: it never
- * waits on a proxy.
+ * waits on a proxy. Also the kubelet's probes: {@code /live} (the process answers) and
+ * {@code /ready} (it serves proxies), as the proxy's admin endpoint has them.
  */
 @Singleton
 public final class DashboardServer implements AutoCloseable {
@@ -43,8 +45,10 @@ public final class DashboardServer implements AutoCloseable {
     }
   }
 
-  public synchronized void start(InetSocketAddress address) throws IOException {
+  public synchronized void start(InetSocketAddress address, BooleanSupplier ready) throws IOException {
     server = HttpServer.create(address, 16);
+    probe("/live", () -> true, "live\n", "not live\n");
+    probe("/ready", ready, "ready\n", "not ready\n");
     server.createContext("/api/stats", exchange -> respond(exchange, 200, "application/json",
         json.write(aggregator.aggregate(collector.polls())).getBytes(StandardCharsets.UTF_8)));
     // "/" matches every path the others do not: only the page itself is served there.
@@ -53,10 +57,26 @@ public final class DashboardServer implements AutoCloseable {
       if (path.equals("/") || path.equals("/index.html")) {
         respond(exchange, 200, "text/html; charset=utf-8", page);
       } else {
-        respond(exchange, 404, "text/plain", ("no page " + path + "\n").getBytes(StandardCharsets.UTF_8));
+        respond(exchange, 404, "text/plain", text("no page " + path + "\n"));
       }
     });
     server.start();
+  }
+
+  /** Contexts match by prefix; a probe answers its own path only ({@code /readyz} is not it). */
+  private void probe(String path, BooleanSupplier state, String yes, String no) {
+    server.createContext(path, exchange -> {
+      if (!exchange.getRequestURI().getPath().equals(path)) {
+        respond(exchange, 404, "text/plain", text("no page " + exchange.getRequestURI().getPath() + "\n"));
+        return;
+      }
+      boolean ok = state.getAsBoolean();
+      respond(exchange, ok ? 200 : 503, "text/plain", text(ok ? yes : no));
+    });
+  }
+
+  private static byte[] text(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void respond(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {

@@ -17,6 +17,7 @@ public final class MeshPublisher {
 
   private final LinkByLinkTranslation translation;
   private final XdsCache cache;
+  private String lastServed;
 
   @Inject
   public MeshPublisher(LinkByLinkTranslation translation, XdsCache cache) {
@@ -34,9 +35,14 @@ public final class MeshPublisher {
       return false;
     }
     cache.publish(resources);
-    log.info("serving {} Link(s): LDS {} RDS {} CDS {} EDS {}", model.links().size(),
+    String served = "serving %d Link(s): LDS %s RDS %s CDS %s EDS %s".formatted(model.links().size(),
         cache.version(XdsType.LISTENER), cache.version(XdsType.ROUTE),
         cache.version(XdsType.CLUSTER), cache.version(XdsType.ENDPOINT));
+    // Sources re-deliver unchanged Links (a file's periodic re-resolution): say only what changed.
+    if (!served.equals(lastServed)) {
+      log.info(served);
+      lastServed = served;
+    }
     return true;
   }
 }

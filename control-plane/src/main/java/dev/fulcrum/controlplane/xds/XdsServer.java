@@ -20,7 +20,7 @@ public final class XdsServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final XdsCache cache;
   private final Set<DiscoveryServerCallbacks> observers;
-  private Server server;
+  private volatile Server server;
 
   /** {@code observers} watch the streams (stats, connected proxies); the cache is always called first. */
   @Inject
@@ -43,6 +43,12 @@ public final class XdsServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .build()
         .start();
+  }
+
+  /** Whether ADS is being served: started, and not shut down. */
+  public boolean serving() {
+    Server current = server;
+    return current != null && !current.isShutdown();
   }
 
   /** The port ADS is served on (the one chosen by the system when configured as 0). */

@@ -109,7 +109,8 @@ final class ForwardedCall {
     }
 
     @Override
-    public void onClose(Status status, Metadata trailers) {
+    public void onClose(Status backendStatus, Metadata trailers) {
+      Status status = UpstreamStatus.forCaller(backendStatus);
       inbound.close(status, trailers);
       if (telemetry != null) {
         telemetry.callClosed(status);

@@ -26,6 +26,8 @@ public final class EchoCommand implements Callable<Integer> {
     try (EchoServer server = EchoServer.start(port, serverName)) {
       server.service().logRequests(!quiet);
       log.info("echo server {} listening on port {}", serverName, server.port());
+      // SIGTERM (docker stop, a pod's deletion) drains: callers get GOAWAY, calls in flight finish.
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "echo-drain"));
       server.awaitTermination();
     }
     return 0;

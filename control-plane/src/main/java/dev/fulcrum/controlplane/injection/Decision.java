@@ -1,0 +1,19 @@
+package dev.fulcrum.controlplane.injection;
+
+import java.util.Optional;
+
+/** What the webhook does with one pod, as a value: {@link InjectionPolicy} decides, the injector acts. */
+public sealed interface Decision {
+
+  /**
+   * Inject a proxy listening on these ports; with a {@code service}, it sends every call there
+   * (for applications that cannot set the {@code :authority}).
+   */
+  record Inject(int outboundPort, int adminPort, Optional<String> service) implements Decision {}
+
+  /** Leave the pod alone, as expected (not opted in, opted out, already injected): logged only. */
+  record Skip(String reason) implements Decision {}
+
+  /** Leave the pod alone although it asked for a proxy: the user is told why ({@code kubectl} prints it). */
+  record Warn(String warning) implements Decision {}
+}

@@ -1,0 +1,133 @@
+package dev.fulcrum.controlplane.injection;
+
+import dev.fulcrum.api.link.LinkSchema;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Whether a pod gets a proxy, and on which ports (pure). The pod's own annotations win over its
+ * namespace's label; a pod that already has the proxy never gets a second one.
+ */
+public final class InjectionPolicy {
+  public static final String INJECT = "fulcrum.io/inject";
+  public static final String ENABLED = "enabled";
+  public static final String DISABLED = "disabled";
+  /** Moves the proxy's ports when the application needs the defaults. */
+  public static final String OUTBOUND_PORT = "fulcrum.io/outbound-port";
+  public static final String ADMIN_PORT = "fulcrum.io/admin-port";
+  /** The proxy's --service: every call to this Link's service, whatever its :authority. */
+  public static final String SERVICE = "fulcrum.io/service";
+
+  private final SidecarSettings settings;
+
+  public InjectionPolicy(SidecarSettings settings) {
+    this.settings = settings;
+  }
+
+  public Decision decide(Pod pod, OptIn optIn) {
+    PodSpec spec = pod.getSpec();
+    if (spec == null) {
+      return new Decision.Skip("no spec");
+    }
+    if (Stream.concat(orEmpty(spec.getContainers()).stream(), orEmpty(spec.getInitContainers()).stream())
+        .anyMatch(container -> ProxyContainer.NAME.equals(container.getName()))) {
+      return new Decision.Skip("already has " + ProxyContainer.NAME);
+    }
+    Map<String, String> annotations = annotations(pod);
+    String inject = annotations.get(INJECT);
+    if (DISABLED.equals(inject)) {
+      return new Decision.Skip(INJECT + ": " + DISABLED);
+    }
+    if (inject != null && !ENABLED.equals(inject)) {
+      return new Decision.Warn(INJECT + ": '" + inject + "' is neither " + ENABLED + " nor " + DISABLED
+          + "; no proxy injected");
+    }
+    if (inject == null && optIn == OptIn.POD) {
+      return new Decision.Skip("not opted in");
+    }
+    if (Boolean.TRUE.equals(spec.getHostNetwork())) {
+      // The proxy's ports would be the node's, shared by every such pod on it.
+      return new Decision.Warn("hostNetwork pods get no Fulcrum proxy");
+    }
+    return ports(annotations, spec);
+  }
+
+  private Decision ports(Map<String, String> annotations, PodSpec spec) {
+    PortOrWarning outbound = port(annotations, OUTBOUND_PORT, settings.outboundPort());
+    PortOrWarning admin = port(annotations, ADMIN_PORT, settings.adminPort());
+    for (PortOrWarning port : List.of(outbound, admin)) {
+      if (port.warning() != null) {
+        return new Decision.Warn(port.warning());
+      }
+    }
+    if (outbound.port() == admin.port()) {
+      return new Decision.Warn("the proxy's outbound and admin ports are both " + outbound.port() + "; no proxy injected");
+    }
+    for (Container container : orEmpty(spec.getContainers())) {
+      for (ContainerPort declared : orEmpty(container.getPorts())) {
+        Integer taken = declared.getContainerPort();
+        if (Objects.equals(taken, outbound.port()) || Objects.equals(taken, admin.port())) {
+          String annotation = taken == outbound.port() ? OUTBOUND_PORT : ADMIN_PORT;
+          return new Decision.Warn("port " + taken + " is container " + container.getName() + "'s; set "
+              + annotation + " to another; no proxy injected");
+        }
+      }
+    }
+    Optional<String> service = Optional.ofNullable(annotations.get(SERVICE)).map(String::trim);
+    if (service.isPresent() && !isNamePort(service.get())) {
+      return new Decision.Warn(SERVICE + ": '" + service.get() + "' is not NAME:PORT; no proxy injected");
+    }
+    return new Decision.Inject(outbound.port(), admin.port(), service);
+  }
+
+  /** A Link's service as the CRD allows it: a host name, a colon, a port. */
+  private static boolean isNamePort(String text) {
+    int colon = text.lastIndexOf(':');
+    return colon > 0 && text.substring(0, colon).matches(LinkSchema.HOST) && parsePort(text.substring(colon + 1)) > 0;
+  }
+
+  private record PortOrWarning(int port, String warning) {}
+
+  /** The port {@code annotation} gives, else {@code fallback}; a warning when it is not a port. */
+  private static PortOrWarning port(Map<String, String> annotations, String annotation, int fallback) {
+    String value = annotations.get(annotation);
+    if (value == null) {
+      return new PortOrWarning(fallback, null);
+    }
+    int port = parsePort(value);
+    return port > 0 ? new PortOrWarning(port, null)
+        : new PortOrWarning(0, annotation + ": '" + value + "' is not a port (1-65535); no proxy injected");
+  }
+
+  /** The port {@code text} is, or -1. */
+  private static int parsePort(String text) {
+    try {
+      int port = Integer.parseInt(text.trim());
+      return port >= 1 && port <= 65535 ? port : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * A list as the pod has it: fabric8 reads a missing list as empty, but an explicit
+   * {@code null} as null.
+   */
+  static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  static Map<String, String> annotations(Pod pod) {
+    if (pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null) {
+      return Map.of();
+    }
+    return pod.getMetadata().getAnnotations();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.fulcrum.controlplane.injection;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The proxy container injected into a pod (pure). */
+public final class ProxyContainer {
+  public static final String NAME = "fulcrum-proxy";
+  /** At most 15 characters, as Kubernetes wants port names. */
+  public static final String ADMIN_PORT_NAME = "fulcrum-admin";
+
+  private ProxyContainer() {}
+
+  /**
+   * The proxy for {@code settings} on {@code ports}. It listens for the application on loopback
+   * only; its admin endpoint listens on the pod's IP, where the kubelet probes it and the control
+   * plane's dashboard polls it (the proxy advertises that IP when it connects). The proxy makes
+   * its own grpc-xds bootstrap from {@code --xds-server}, and its node id from the host name,
+   * which in a pod is the pod's name: nothing to mount.
+   */
+  public static Container of(SidecarSettings settings, Decision.Inject ports) {
+    List<String> args = new ArrayList<>(List.of("proxy",
+        "--listen-address", "127.0.0.1",
+        "--listen-port", String.valueOf(ports.outboundPort()),
+        "--xds-server", settings.xdsServer(),
+        "--admin-address", "0.0.0.0",
+        "--admin-port", String.valueOf(ports.adminPort())));
+    ports.service().ifPresent(service -> args.addAll(List.of("--service", service)));
+    return new ContainerBuilder()
+        .withName(NAME)
+        .withImage(settings.image())
+        .withImagePullPolicy("IfNotPresent")
+        .withArgs(args)
+        .addNewPort()
+          .withName(ADMIN_PORT_NAME).withContainerPort(ports.adminPort()).withProtocol("TCP")
+        .endPort()
+        // Ready once it has started serving; alive while its admin endpoint answers.
+        .withReadinessProbe(probe("/ready", ports.adminPort(), 1, 5))
+        .withLivenessProbe(probe("/live", ports.adminPort(), 10, 10))
+        .withNewResources()
+          .addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("memory", new Quantity("128Mi"))
+          .addToLimits("cpu", new Quantity("1"))
+          .addToLimits("memory", new Quantity("256Mi"))
+        .endResources()
+        // The image runs as a non-root user (deploy/images): say so, and the kubelet checks it.
+        .withNewSecurityContext()
+          .withRunAsNonRoot(true)
+          .withAllowPrivilegeEscalation(false)
+          .withNewCapabilities().withDrop(List.of("ALL")).endCapabilities()
+        .endSecurityContext()
+        .build();
+  }
+
+  private static Probe probe(String path, int port, int initialDelaySeconds, int periodSeconds) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString(port)).endHttpGet()
+        .withInitialDelaySeconds(initialDelaySeconds)
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(3)
+        .build();
+  }
+}

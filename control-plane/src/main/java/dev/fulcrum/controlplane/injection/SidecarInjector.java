@@ -1,0 +1,68 @@
+package dev.fulcrum.controlplane.injection;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pod in, the JSON patch that gives it a proxy out (pure): the {@link InjectionPolicy}'s
+ * decision, then the operations that add the {@link ProxyContainer} and the annotations that tell
+ * Prometheus where the proxy's metrics are.
+ *
+ * <p>fabric8's model reads a missing list or map as an empty one (and a {@code null} one as null),
+ * but a patch that appends to a member that is absent fails. So an empty or null member is set
+ * whole ({@code add} creates it or replaces it); only a non-empty one, which certainly exists, is
+ * added to.
+ */
+public final class SidecarInjector {
+  static final String SCRAPE = "prometheus.io/scrape";
+
+  private final SidecarSettings settings;
+  private final InjectionPolicy policy;
+
+  public SidecarInjector(SidecarSettings settings) {
+    this.settings = settings;
+    this.policy = new InjectionPolicy(settings);
+  }
+
+  /** The decision, and when it is to inject, the operations that do it. */
+  public record Injection(Decision decision, List<PatchOperation> patch) {}
+
+  public Injection inject(Pod pod, OptIn optIn) {
+    Decision decision = policy.decide(pod, optIn);
+    if (!(decision instanceof Decision.Inject ports)) {
+      return new Injection(decision, List.of());
+    }
+    List<PatchOperation> patch = new ArrayList<>();
+    if (InjectionPolicy.orEmpty(pod.getSpec().getContainers()).isEmpty()) {
+      patch.add(PatchOperation.add("/spec/containers", List.of(ProxyContainer.of(settings, ports))));
+    } else {
+      patch.add(PatchOperation.add("/spec/containers/-", ProxyContainer.of(settings, ports)));
+    }
+    patch.addAll(annotations(pod, ports));
+    return new Injection(decision, patch);
+  }
+
+  /** Prometheus's usual annotations, for the proxy's /metrics, unless the pod has its own. */
+  private static List<PatchOperation> annotations(Pod pod, Decision.Inject ports) {
+    Map<String, String> existing = InjectionPolicy.annotations(pod);
+    if (existing.containsKey(SCRAPE)) {
+      return List.of();
+    }
+    Map<String, String> added = new LinkedHashMap<>();
+    added.put(SCRAPE, "true");
+    added.put("prometheus.io/port", String.valueOf(ports.adminPort()));
+    added.put("prometheus.io/path", "/metrics");
+    if (pod.getMetadata() == null) {
+      return List.of(PatchOperation.add("/metadata", Map.of("annotations", added)));
+    }
+    if (existing.isEmpty()) {
+      return List.of(PatchOperation.add("/metadata/annotations", added));
+    }
+    return added.entrySet().stream()
+        .map(entry -> PatchOperation.add("/metadata/annotations/" + PatchOperation.token(entry.getKey()), entry.getValue()))
+        .toList();
+  }
+}

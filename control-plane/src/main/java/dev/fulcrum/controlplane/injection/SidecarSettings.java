@@ -1,0 +1,24 @@
+package dev.fulcrum.controlplane.injection;
+
+/**
+ * What an injected proxy looks like, the same for every pod: its image, the control plane it
+ * subscribes to, and its default ports (a pod's annotations may move the ports, see
+ * {@link InjectionPolicy}).
+ *
+ * @param image the proxy's image; its entrypoint is the {@code fulcrum} launcher
+ * @param xdsServer the control plane's ADS address as pods reach it, {@code host:port}
+ * @param outboundPort where applications call the proxy, on 127.0.0.1
+ * @param adminPort the proxy's admin endpoint, on the pod's IP: probes, and the dashboard's polls
+ */
+public record SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
+
+  public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";
+  /** The control plane's Service in deploy/control-plane.yaml. */
+  public static final String DEFAULT_XDS_SERVER = "fulcrum-control-plane.fulcrum-system.svc:18000";
+  public static final int DEFAULT_OUTBOUND_PORT = 15001;
+  public static final int DEFAULT_ADMIN_PORT = 9990;
+
+  public static SidecarSettings defaults() {
+    return new SidecarSettings(DEFAULT_IMAGE, DEFAULT_XDS_SERVER, DEFAULT_OUTBOUND_PORT, DEFAULT_ADMIN_PORT);
+  }
+}

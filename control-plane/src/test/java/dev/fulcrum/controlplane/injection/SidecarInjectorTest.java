@@ -1,0 +1,213 @@
+package dev.fulcrum.controlplane.injection;
+
+import static dev.fulcrum.controlplane.injection.PodPatching.apply;
+import static dev.fulcrum.controlplane.injection.PodPatching.pod;
+import static dev.fulcrum.controlplane.injection.PodPatching.proxy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Sample pods through the injector, its patch applied to each: the pod that results, as a whole. */
+class SidecarInjectorTest {
+  private static final Map<String, String> PROMETHEUS = Map.of(
+      "prometheus.io/scrape", "true", "prometheus.io/port", "9990", "prometheus.io/path", "/metrics");
+
+  private final SidecarInjector injector = new SidecarInjector(SidecarSettings.defaults());
+
+  private static final String ANNOTATED = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: client
+        namespace: default
+        annotations: {fulcrum.io/inject: enabled, team: payments}
+        labels: {app: client}
+      spec:
+        containers:
+          - name: app
+            image: example/client:1
+            ports: [{containerPort: 8080}]
+      """;
+
+  /** The pod {@code yaml} describes, injected by {@code optIn}'s rules; it must be injected. */
+  private Pod injected(String yaml, OptIn optIn) {
+    Injection injection = injector.inject(pod(yaml), optIn);
+    assertInstanceOf(Decision.Inject.class, injection.decision());
+    return apply(injection.patch(), yaml);
+  }
+
+  /** The pod {@code yaml} describes with {@code proxy} appended and {@code annotations} added. */
+  private static Pod expected(String yaml, Container proxy, Map<String, String> annotations) {
+    PodBuilder pod = new PodBuilder(pod(yaml));
+    if (!pod.hasMetadata()) {
+      pod.withNewMetadata().endMetadata();
+    }
+    return pod.editMetadata().addToAnnotations(annotations).endMetadata()
+        .editSpec().addToContainers(proxy).endSpec()
+        .build();
+  }
+
+  private Decision notInjected(String yaml, OptIn optIn) {
+    Injection injection = injector.inject(pod(yaml), optIn);
+    assertTrue(injection.patch().isEmpty(), "expected no patch, got " + injection.patch());
+    return injection.decision();
+  }
+
+  @Test
+  void theProxyContainerIsTheDocumentedOne() {
+    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty())));
+  }
+
+  @Test
+  void anAnnotatedPodGetsTheProxyBesideItsContainerAndItsAnnotationsKept() {
+    assertEquals(expected(ANNOTATED, proxy(), PROMETHEUS), injected(ANNOTATED, OptIn.POD));
+  }
+
+  @Test
+  void aPodInALabelledNamespaceGetsTheProxyAndItsFirstAnnotations() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {generateName: echo-v1-7d9f-, namespace: shop}
+        spec:
+          containers: [{name: echo, image: fulcrum/proxy:0.1.0, args: [echo, --port, "7001"]}]
+        """;
+    assertEquals(expected(yaml, proxy(), PROMETHEUS), injected(yaml, OptIn.NAMESPACE));
+  }
+
+  @Test
+  void aPodWithoutTheAnnotationOutsideALabelledNamespaceIsLeftAlone() {
+    String yaml = ANNOTATED.replace("fulcrum.io/inject: enabled, ", "");
+    assertInstanceOf(Decision.Skip.class, notInjected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void aPodThatOptsOutIsLeftAloneEvenInALabelledNamespace() {
+    String yaml = ANNOTATED.replace("inject: enabled", "inject: disabled");
+    assertInstanceOf(Decision.Skip.class, notInjected(yaml, OptIn.NAMESPACE));
+    assertInstanceOf(Decision.Skip.class, notInjected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void aPodThatHasTheProxyAlreadyIsNotInjectedTwice() {
+    Pod once = injected(ANNOTATED, OptIn.POD);
+    String yaml = PodPatching.SERIALIZATION.asYaml(once);
+    assertEquals(new Decision.Skip("already has fulcrum-proxy"), notInjected(yaml, OptIn.POD));
+    assertEquals(new Decision.Skip("already has fulcrum-proxy"), notInjected(yaml, OptIn.NAMESPACE));
+  }
+
+  @Test
+  void aPodWithNoContainersMemberOrAnEmptyOrNullOneGetsAListOfTheProxy() {
+    for (String containers : new String[] {"", "  containers: []\n", "  containers: null\n"}) {
+      String yaml = """
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: odd, annotations: null}
+          spec:
+            restartPolicy: Never
+          """ + containers;
+      assertEquals(expected(yaml, proxy(), PROMETHEUS), injected(yaml, OptIn.NAMESPACE), containers);
+    }
+  }
+
+  @Test
+  void aPodWithoutMetadataGetsItsAnnotationsAnyway() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        spec:
+          containers: [{name: app, image: example/app:1}]
+        """;
+    assertEquals(expected(yaml, proxy(), PROMETHEUS), injected(yaml, OptIn.NAMESPACE));
+  }
+
+  @Test
+  void existingVolumesInitContainersAndPrometheusAnnotationsAreKept() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: app
+          annotations:
+            fulcrum.io/inject: enabled
+            prometheus.io/scrape: "true"
+            prometheus.io/port: "8081"
+            a~b/c: kept
+        spec:
+          initContainers: [{name: migrate, image: example/migrate:1}]
+          containers:
+            - name: app
+              image: example/app:1
+              volumeMounts: [{name: config, mountPath: /etc/app}]
+          volumes: [{name: config, configMap: {name: app-config}}]
+        """;
+    // The application's own metrics stay Prometheus's target: a pod has one set of these annotations.
+    assertEquals(expected(yaml, proxy(), Map.of()), injected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void annotationsMoveTheProxysPorts() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/outbound-port: '16001', fulcrum.io/admin-port: '16002'");
+    Map<String, String> prometheus = new HashMap<>(PROMETHEUS);
+    prometheus.put("prometheus.io/port", "16002");
+    assertEquals(expected(yaml, proxy(16001, 16002), prometheus), injected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void theServiceAnnotationFixesTheProxysService() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/service: grpc-service.default.svc.cluster.local:50051");
+    Container proxy = proxy();
+    proxy.getArgs().addAll(List.of("--service", "grpc-service.default.svc.cluster.local:50051"));
+    assertEquals(expected(yaml, proxy, PROMETHEUS), injected(yaml, OptIn.POD));
+  }
+
+  /** {@link #ANNOTATED} with {@code from} replaced by {@code to} is left alone, with {@code warning}. */
+  private void assertWarns(String warning, String from, String to) {
+    assertTrue(ANNOTATED.contains(from), from);
+    assertEquals(new Decision.Warn(warning), notInjected(ANNOTATED.replace(from, to), OptIn.POD));
+  }
+
+  @Test
+  void whatCannotBeInjectedAsAskedIsLeftAloneWithAWarning() {
+    String team = "team: payments";
+    assertWarns("fulcrum.io/service: 'grpc-service' is not NAME:PORT; no proxy injected",
+        team, "fulcrum.io/service: grpc-service");
+    assertWarns("fulcrum.io/service: 'svc:99999' is not NAME:PORT; no proxy injected",
+        team, "fulcrum.io/service: 'svc:99999'");
+    assertWarns("fulcrum.io/inject: 'true' is neither enabled nor disabled; no proxy injected",
+        "inject: enabled", "inject: 'true'");
+    assertWarns("fulcrum.io/outbound-port: 'http' is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/outbound-port: http");
+    assertWarns("fulcrum.io/admin-port: '70000' is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/admin-port: '70000'");
+    assertWarns("the proxy's outbound and admin ports are both 9990; no proxy injected",
+        team, "fulcrum.io/outbound-port: '9990'");
+    assertWarns("port 15001 is container app's; set fulcrum.io/outbound-port to another; no proxy injected",
+        "containerPort: 8080", "containerPort: 15001");
+    assertWarns("hostNetwork pods get no Fulcrum proxy", "spec:\n", "spec:\n  hostNetwork: true\n");
+    // A namespace's label does not override what the pod itself says.
+    assertEquals(new Decision.Warn("fulcrum.io/inject: 'true' is neither enabled nor disabled; no proxy injected"),
+        notInjected(ANNOTATED.replace("inject: enabled", "inject: 'true'"), OptIn.NAMESPACE));
+  }
+
+  @Test
+  void otherSettingsReachTheContainer() {
+    SidecarInjector custom = new SidecarInjector(
+        new SidecarSettings("registry.example/fulcrum-proxy:dev", "cp.mesh.svc:18001", 15001, 9990));
+    Injection injection = custom.inject(pod(ANNOTATED), OptIn.POD);
+    Pod result = apply(injection.patch(), ANNOTATED);
+    Container container = result.getSpec().getContainers().get(1);
+    assertEquals("registry.example/fulcrum-proxy:dev", container.getImage());
+    assertEquals("cp.mesh.svc:18001", container.getArgs().get(container.getArgs().indexOf("--xds-server") + 1));
+  }
+}
