@@ -35,6 +35,9 @@ class DockerMeshIT {
       .replace("retry-on: [\"cancelled\", \"deadline-exceeded\"]",
           "retry-on: [\"cancelled\", \"deadline-exceeded\", \"unavailable\"]");
 
+  /** The same, with a third backend, v3. */
+  private static final String WITH_V3 = RESILIENT_LINK.replace("- {name: grpc-service-v2, port: 7002}",
+      "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}");
   private static final int CALLERS = 4;
 
   @BeforeAll
@@ -61,8 +64,7 @@ class DockerMeshIT {
 
         // The proxy reconnects to the restarted control plane and follows a change made there.
         mesh.startEcho("v3", 7003);
-        mesh.writeLinks(RESILIENT_LINK.replace("- {name: grpc-service-v2, port: 7002}",
-            "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}"));
+        mesh.writeLinks(WITH_V3);
         // Reconnecting waits out grpc-xds's backoff, grown while the control plane was away.
         Await.until(() -> servers(recent(traffic)).contains("v3"), Duration.ofSeconds(120),
             "v3 in the traffic after the restart");
@@ -136,8 +138,7 @@ class DockerMeshIT {
       callsOnceReady(mesh, 10);
       try (TrafficRecorder traffic = new TrafficRecorder(mesh.proxyChannel(), CALLERS)) {
         mesh.startEcho("v3", 7003);
-        mesh.writeLinks(RESILIENT_LINK.replace("- {name: grpc-service-v2, port: 7002}",
-            "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}"));
+        mesh.writeLinks(WITH_V3);
         Await.until(() -> servers(recent(traffic)).equals(Set.of("v1", "v2", "v3")), Duration.ofSeconds(30),
             "all three backends in the traffic");
         assertEquals(List.of(), traffic.failures(), "no call failed");
