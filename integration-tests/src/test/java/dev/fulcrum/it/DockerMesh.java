@@ -124,16 +124,25 @@ final class DockerMesh implements AutoCloseable {
   }
 
   private void startProxy() {
-    proxy = new JoiningContainer(PROXY_IMAGE, control, null)
-        .withCommand("proxy", "--listen-address", "0.0.0.0", "--listen-port", String.valueOf(PROXY_PORT),
-            "--xds-server", "control-plane:18000", "--service", SERVICE, "--admin-address", "0.0.0.0")
-        .withNetwork(mesh)
-        .withExposedPorts(PROXY_PORT)
-        .withLogConsumer(log("proxy"))
-        .waitingFor(Wait.forLogMessage(".*proxy listening on.*\\s", 1).withStartupTimeout(STARTUP));
+    proxy = proxyContainer("proxy", PROXY_IMAGE, PROXY_PORT, "proxy", "--listen-address", "0.0.0.0",
+        "--listen-port", String.valueOf(PROXY_PORT), "--xds-server", "control-plane:18000", "--service", SERVICE,
+        "--admin-address", "0.0.0.0");
     proxy.start();
     channel = Grpc.newChannelBuilderForAddress(proxy.getHost(), proxy.getMappedPort(PROXY_PORT),
         InsecureChannelCredentials.create()).build();
+  }
+
+  /**
+   * A proxy container on "mesh" that also joins "control" before it starts (so it reaches the
+   * control plane at its first try), publishing {@code port}; started once it listens.
+   */
+  private JoiningContainer proxyContainer(String role, DockerImageName image, int port, String... args) {
+    return new JoiningContainer(image, control, null)
+        .withCommand(args)
+        .withNetwork(mesh)
+        .withExposedPorts(port)
+        .withLogConsumer(log(role))
+        .waitingFor(Wait.forLogMessage(".*proxy listening on.*\\s", 1).withStartupTimeout(STARTUP));
   }
 
   /** A container that joins a second network before it starts, under an alias there if one is given. */
@@ -205,12 +214,8 @@ final class DockerMesh implements AutoCloseable {
     List<GenericContainer<?>> containers = new ArrayList<>();
     Container sidecar = pod.getSpec().getContainers().stream()
         .filter(container -> container.getName().equals("fulcrum-proxy")).findFirst().orElseThrow();
-    GenericContainer<?> proxyContainer = new JoiningContainer(DockerImageName.parse(sidecar.getImage()), control, null)
-        .withCommand(sidecar.getArgs().toArray(String[]::new))
-        .withNetwork(mesh)
-        .withExposedPorts(adminPort)
-        .withLogConsumer(log("pod/" + sidecar.getName()))
-        .waitingFor(Wait.forLogMessage(".*proxy listening on.*\\s", 1).withStartupTimeout(STARTUP));
+    GenericContainer<?> proxyContainer = proxyContainer("pod/" + sidecar.getName(),
+        DockerImageName.parse(sidecar.getImage()), adminPort, sidecar.getArgs().toArray(String[]::new));
     proxyContainer.start();
     containers.add(proxyContainer);
     for (Container container : pod.getSpec().getContainers()) {
