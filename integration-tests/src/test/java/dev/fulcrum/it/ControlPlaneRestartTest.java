@@ -1,5 +1,6 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Proxies keep serving their last configuration while the control plane is away. */
@@ -30,9 +30,5 @@ class ControlPlaneRestartTest {
           Duration.ofSeconds(20), "traffic on v3 after the restart");
       assertEquals(List.of(), traffic.failures(), "no call failed");
     }
-  }
-
-  private static Set<String> servers(List<TrafficRecorder.Call> calls) {
-    return calls.stream().filter(c -> c.server() != null).map(TrafficRecorder.Call::server).collect(Collectors.toSet());
   }
 }

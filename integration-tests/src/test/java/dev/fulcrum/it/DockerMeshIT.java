@@ -1,5 +1,6 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
@@ -229,9 +229,5 @@ class DockerMeshIT {
 
   private static boolean servedBoth(List<TrafficRecorder.Call> calls) {
     return servers(calls).equals(Set.of("v1", "v2"));
-  }
-
-  private static Set<String> servers(List<TrafficRecorder.Call> calls) {
-    return calls.stream().filter(c -> c.server() != null).map(TrafficRecorder.Call::server).collect(Collectors.toSet());
   }
 }

@@ -3,6 +3,7 @@ package dev.fulcrum.it;
 import static dev.fulcrum.it.KubernetesCluster.NOT_READY;
 import static dev.fulcrum.it.KubernetesCluster.READY;
 import static dev.fulcrum.it.KubernetesCluster.TERMINATING;
+import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -142,9 +142,6 @@ class KubernetesModeTest {
     return traffic.callsAfter(System.nanoTime() - 200_000_000L);
   }
 
-  private static Set<String> servers(List<TrafficRecorder.Call> calls) {
-    return calls.stream().filter(c -> c.server() != null).map(TrafficRecorder.Call::server).collect(Collectors.toSet());
-  }
 
   /** Changes v1's pods and checks that within one second only {@code expected} answer, with no failed call. */
   private void v1PodsAndExpect(Map<String, EndpointConditions> v1, Set<String> expected) throws Exception {

@@ -1,5 +1,6 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,9 +96,5 @@ class LinkFileChangesTest {
     assertTrue(after.size() > 10, "traffic kept flowing: " + after.size() + " calls");
     assertEquals(servers, servers(after), "one second after the edit, only the new targets answer");
     assertTrue(traffic.callsAfter(written).stream().noneMatch(c -> c.failure() != null), "no failed call");
-  }
-
-  private static Set<String> servers(List<TrafficRecorder.Call> calls) {
-    return calls.stream().filter(c -> c.server() != null).map(TrafficRecorder.Call::server).collect(Collectors.toSet());
   }
 }

@@ -6,7 +6,9 @@ import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Steady traffic through the proxy while a test changes the configuration: a few threads calling
@@ -51,6 +53,11 @@ final class TrafficRecorder implements AutoCloseable {
 
   List<Call> callsAfter(long nanos) {
     return calls().stream().filter(c -> c.endNanos() > nanos).toList();
+  }
+
+  /** The servers that answered {@code calls}. */
+  static Set<String> servers(List<Call> calls) {
+    return calls.stream().filter(c -> c.server() != null).map(Call::server).collect(Collectors.toSet());
   }
 
   List<String> failures() {
