@@ -64,6 +64,11 @@ for jar in "${everything[@]}"; do
     fulcrum-api-*|picocli-*|slf4j-simple-*|HdrHistogram-*) cp "$jar" "$work/proxy/lib/" ;;
   esac
 done
+# The classes the proxy's image archives for class data sharing: those loaded by a run of the demo
+# (a proxy, its control plane, echo servers and a client in one JVM, on any free ports). Classes not
+# in the proxy image (the control plane's) are left out when the image dumps its archive.
+FULCRUM_JAVA_OPTS="-XX:DumpLoadedClassList=$work/proxy/proxy.classlist" "$root/tools/fulcrum" demo --calls 200 \
+  --echo-ports 0,0 --proxy-port 0 --xds-port 0 --admin-port 0 >"$work/demo.log" 2>&1 || { tail -20 "$work/demo.log" >&2; exit 1; }
 for image in control-plane proxy; do
   docker build -q -t "fulcrum/$image:$version" -f "$root/deploy/images/$image.Dockerfile" "$work/$image" >/dev/null
 done

@@ -139,6 +139,8 @@ final class DockerMesh implements AutoCloseable {
   private JoiningContainer proxyContainer(String role, DockerImageName image, int port, String... args) {
     return new JoiningContainer(image, control, null)
         .withCommand(args)
+        // The image's class archive must be usable: with -Xshare:on the JVM refuses to start otherwise.
+        .withEnv("JAVA_TOOL_OPTIONS", "-Xshare:on")
         .withNetwork(mesh)
         .withExposedPorts(port)
         .withLogConsumer(log(role))

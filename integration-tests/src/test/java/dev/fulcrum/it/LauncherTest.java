@@ -1,6 +1,7 @@
 package dev.fulcrum.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.echo.v1.EchoRequest;
@@ -101,6 +102,18 @@ class LauncherTest {
     assertTrue(result.stdout().contains("Sent 1000 calls through the proxy"), result.stdout());
     assertTrue(result.stdout().contains(", 0 failed"), result.stdout());
     assertSpread(backendTable(result.stdout()), 1000);
+  }
+
+  /** As deploy/build-images.sh runs it to list the classes the proxy image archives. */
+  @Test
+  void theDemoRunsOnAnyFreePortsWhenGivenZero() throws Exception {
+    Launcher.Result result = Launcher.run(Duration.ofSeconds(120), "demo", "--calls", "200",
+        "--echo-ports", "0,0", "--proxy-port", "0", "--xds-port", "0", "--admin-port", "0");
+    assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+    assertFalse(Pattern.compile("127\\.0\\.0\\.1:0(?!\\d)").matcher(result.stdout()).find(), "every port bound:\n" + result.stdout());
+    assertTrue(result.stdout().contains("Sent 200 calls through the proxy"), result.stdout());
+    assertTrue(result.stdout().contains(", 0 failed"), result.stdout());
+    assertSpread(backendTable(result.stdout()), 200);
   }
 
   /** Backend rows of the demo's table: "  v1        500   50.0%". */

@@ -17,12 +17,20 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The proxy's network threads: one event loop group, one thread per core, for the listening
- * server and every upstream channel alike (grpc's default gives each side twice as many threads
- * as cores, and forwarding does all its work on them). Epoll where the platform has it.
+ * The proxy's transports, alike on both sides. One event loop group, one thread per core, for the
+ * listening server and every upstream channel (grpc's default gives each side twice as many
+ * threads as cores, and forwarding does all its work on them); epoll where the platform has it.
+ *
+ * <p>A fixed HTTP/2 flow-control window of {@link #FLOW_CONTROL_WINDOW} per stream. grpc would
+ * otherwise tune it from bandwidth-delay pings, sent as data arrives and answered by the peer:
+ * frames both ways on every connection for a window that, on a sidecar's short links, never needs
+ * to grow (1 MiB per stream keeps a 1 ms round trip at 1 GiB/s). Measured in docs/performance.md.
  */
 @Singleton
 public final class EventLoops implements AutoCloseable {
+  /** grpc's own initial window, kept fixed. */
+  static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
+
   private final boolean epoll = Epoll.isAvailable();
   private final EventLoopGroup group;
 
@@ -37,13 +45,15 @@ public final class EventLoops implements AutoCloseable {
     return NettyServerBuilder.forAddress(address)
         .bossEventLoopGroup(group)
         .workerEventLoopGroup(group)
-        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .flowControlWindow(FLOW_CONTROL_WINDOW);
   }
 
   NettyChannelBuilder channel(String target) {
     return NettyChannelBuilder.forTarget(target)
         .eventLoopGroup(group)
-        .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+        .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .flowControlWindow(FLOW_CONTROL_WINDOW);
   }
 
   /** After the server and channels using it have closed. */

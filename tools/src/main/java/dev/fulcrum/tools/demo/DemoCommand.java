@@ -38,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
   static final String SERVICE = "grpc-service.default.svc.cluster.local";
   static final int SERVICE_PORT = 50051;
 
-  @Option(names = "--echo-ports", split = ",", defaultValue = "7001,7002", description = "Echo servers' ports (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--echo-ports", split = ",", defaultValue = "7001,7002", description = "Echo servers' ports, 0 for any free one (default: ${DEFAULT-VALUE}).")
   List<Integer> echoPorts;
 
   @Option(names = "--proxy-port", defaultValue = "8080", description = "The proxy's port (default: ${DEFAULT-VALUE}).")
@@ -70,7 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
         echoes.add(echo);
       }
       Path links = Files.createTempDirectory("fulcrum-demo").resolve("links.yaml");
-      Files.writeString(links, LocalLinks.yaml("my-grpc-service", SERVICE, SERVICE_PORT, echoPorts));
+      // The ports the echo servers got (any free one for a port of 0).
+      List<Integer> targetPorts = echoes.stream().map(EchoServer::port).toList();
+      Files.writeString(links, LocalLinks.yaml("my-grpc-service", SERVICE, SERVICE_PORT, targetPorts));
       controlPlane = ControlPlaneComponent.create(ControlPlaneConfig.of(new InetSocketAddress("127.0.0.1", xdsPort),
           new InetSocketAddress("127.0.0.1", adminPort)), new FileLinkSource(links));
       controlPlane.start();
