@@ -47,6 +47,11 @@ public final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--no-metrics", description = "Measure nothing (to see what metrics cost).")
   boolean noMetrics;
 
+  @Option(names = "--io-threads", defaultValue = "" + ProxyConfig.DEFAULT_IO_THREADS, paramLabel = "N",
+      description = "Network threads, 0 for one per core (default: ${DEFAULT-VALUE}: a call never changes threads, and the"
+          + " proxy uses one core at most). More for many busy connections on a machine with cores to spare.")
+  int ioThreads;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -70,6 +75,9 @@ public final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (ioThreads < 0) {
+      throw new UsageException("--io-threads: " + ioThreads + " is below 0");
+    }
     QuickControlPlane embedded = null;
     String xdsServer;
     Optional<String> service;
@@ -92,7 +100,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint), !noMetrics));
+        Optional.ofNullable(otlpEndpoint), !noMetrics, ioThreads));
     proxy.start();
     QuickControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.forward;
 
+import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -17,9 +18,10 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The proxy's transports, alike on both sides. One event loop group, one thread per core, for the
- * listening server and every upstream channel (grpc's default gives each side twice as many
- * threads as cores, and forwarding does all its work on them); epoll where the platform has it.
+ * The proxy's transports, alike on both sides. One event loop group for the listening server and
+ * every upstream channel, of {@link ProxyConfig#ioThreads} threads: one by default, so a call never
+ * changes threads on its way through (grpc's default gives each side twice as many threads as
+ * cores, and forwarding does all its work on them). Epoll where the platform has it.
  *
  * <p>A fixed HTTP/2 flow-control window of {@link #FLOW_CONTROL_WINDOW} per stream. grpc would
  * otherwise tune it from bandwidth-delay pings, sent as data arrives and answered by the peer:
@@ -35,8 +37,8 @@ public final class EventLoops implements AutoCloseable {
   private final EventLoopGroup group;
 
   @Inject
-  public EventLoops() {
-    int threads = Runtime.getRuntime().availableProcessors();
+  public EventLoops(ProxyConfig config) {
+    int threads = config.ioThreadCount();
     DefaultThreadFactory threadFactory = new DefaultThreadFactory("fulcrum-proxy", true);
     group = epoll ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
   }
