@@ -209,16 +209,19 @@ class DockerMeshIT {
   }
 
   /** Waits until the proxy has its configuration (calls succeed), then makes {@code count} calls. */
+  /**
+   * {@code count} calls in a row, once the proxy answers from both echo containers: each of its
+   * connections becomes ready on its own, and until both are, every call goes to the one that is.
+   */
   private static List<String> callsOnceReady(DockerMesh mesh, int count) throws InterruptedException {
     try {
       Await.until(() -> {
         try {
-          Calls.sequence(mesh.proxyChannel(), 1);
-          return true;
+          return Set.copyOf(Calls.sequence(mesh.proxyChannel(), 4)).equals(Set.of("v1", "v2"));
         } catch (RuntimeException e) {
           return false;
         }
-      }, Duration.ofSeconds(60), "a first call through the proxy container");
+      }, Duration.ofSeconds(60), "calls through the proxy container answered by v1 and v2");
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; the proxy's log:\n" + mesh.proxyLogs(), e);
     }
