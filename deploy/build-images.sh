@@ -59,6 +59,7 @@ mapfile -t everything < <(tr ':' '\n' < "$root/tools/target/classpath.txt")
 cp "${everything[@]}" "$tools_jar" "$work/control-plane/lib/"
 mapfile -t dataplane < <(tr ':' '\n' < "$root/data-plane/target/classpath.txt")
 cp "${dataplane[@]}" "$dataplane_jar" "$tools_jar" "$work/proxy/lib/"
+cp "$root/tools/proxy.jvm" "$work/proxy/"
 for jar in "${everything[@]}"; do
   case "$(basename "$jar")" in
     fulcrum-api-*|picocli-*|slf4j-simple-*|HdrHistogram-*) cp "$jar" "$work/proxy/lib/" ;;
