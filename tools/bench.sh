@@ -2,7 +2,7 @@
 # Fulcrum's proxy against a direct call and against HAProxy, in one run on this machine:
 #   tools/bench.sh [--duration 30s] [--rounds 3] [--warmup 5s] [--rate 2000] [--streaming 10]
 #                  [--phases closed,stream,open,h2load] [--compare NAME=LAUNCHER ...]
-#   tools/bench.sh --memory [--rate 1000] [--duration 30s] ['JVM FLAGS' ...]
+#   tools/bench.sh --memory [--nmt] [--rate 1000] [--duration 30s] ['JVM FLAGS' ...]
 #
 # It starts an echo server (`fulcrum echo --quiet`), a control plane serving one Link for it (file
 # mode), Fulcrum's proxy subscribed to it, and HAProxy (Debian's, installed with apt-get if
@@ -19,9 +19,11 @@
 # --memory starts, for each set of JVM flags given (default: the launcher's own), a fresh proxy,
 # times its start (exec to listening, and to its first call answered), warms it for 10 s, then
 # loads it with --rate calls/s (default 1000) for --duration and prints its peak RSS under that load.
+# --nmt adds Native Memory Tracking to those flags and prints where the proxy's memory went (MiB
+# committed, by JVM area) at the end of the load.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-duration=30s rounds=3 warmup=5s rate= streaming=10 phases=closed,stream,open,h2load memory=false concurrency=16
+duration=30s rounds=3 warmup=5s rate= streaming=10 phases=closed,stream,open,h2load memory=false nmt=false concurrency=16
 flagsets=()
 compare=()
 while [[ $# -gt 0 ]]; do
@@ -34,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --concurrency) concurrency=$2; shift 2 ;;
     --phases) phases=$2; shift 2 ;;
     --memory) memory=true; shift ;;
+    --nmt) nmt=true; shift ;;
     --compare) compare+=("$2"); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -X*|-D*) flagsets+=("$1"); shift ;;
@@ -91,6 +94,7 @@ stop_proxy() { kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; }
 if [[ $memory == true ]]; then
   [[ ${#flagsets[@]} -gt 0 ]] || flagsets=("${FULCRUM_JAVA_OPTS:-}")
   for flags in "${flagsets[@]}"; do
+    [[ $nmt == true ]] && flags="${flags:-@$here/proxy.jvm} -XX:NativeMemoryTracking=summary"
     echo "== proxy JVM flags: ${flags:-(launcher defaults)}"
     start_proxy "$flags"
     # Warm it (JIT) with a short closed loop, note the peak so far, then start the peak afresh
@@ -100,6 +104,12 @@ if [[ $memory == true ]]; then
     echo 5 >"/proc/$proxy_pid/clear_refs" 2>/dev/null || warm="$warm (VmHWM not reset)"
     "$here/fulcrum" bench --target "127.0.0.1:$proxy_port" --rate "${rate:-1000}" --duration "$duration" --warmup 5s
     echo "proxy peak RSS $(peak_rss "$proxy_pid") at ${rate:-1000} calls/s (through start and warm-up: $warm); load average$(uptime | sed 's/.*load average//')"
+    if [[ $nmt == true ]]; then
+      echo "Native Memory Tracking, MiB committed now (RSS now $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$proxy_pid/status")):"
+      jcmd "$proxy_pid" VM.native_memory summary scale=KB \
+        | sed -n 's/^-  *\([A-Za-z][A-Za-z ]*\) (reserved=[0-9]*KB, committed=\([0-9]*\)KB.*/\1:\2/p' \
+        | awk -F: '$2 >= 512 {printf "  %-28s %7.1f\n", $1, $2 / 1024}'
+    fi
     stop_proxy
   done
   exit 0

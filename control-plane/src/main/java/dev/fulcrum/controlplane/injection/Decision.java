@@ -6,10 +6,10 @@ import java.util.Optional;
 public sealed interface Decision {
 
   /**
-   * Inject a proxy listening on these ports; with a {@code service}, it sends every call there
-   * (for applications that cannot set the {@code :authority}).
+   * Inject a proxy listening on these ports, within {@code cpu}; with a {@code service}, it sends
+   * every call there (for applications that cannot set the {@code :authority}).
    */
-  record Inject(int outboundPort, int adminPort, Optional<String> service) implements Decision {}
+  record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu) implements Decision {}
 
   /** Leave the pod alone, as expected (not opted in, opted out, already injected): logged only. */
   record Skip(String reason) implements Decision {}

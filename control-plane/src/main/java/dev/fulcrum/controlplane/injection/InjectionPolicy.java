@@ -24,6 +24,8 @@ public final class InjectionPolicy {
   public static final String ADMIN_PORT = "fulcrum.io/admin-port";
   /** The proxy's --service: every call to this Link's service, whatever its :authority. */
   public static final String SERVICE = "fulcrum.io/service";
+  /** The proxy's CPU limit, and its network threads with it (see {@link ProxyCpu}). */
+  public static final String PROXY_CPU_LIMIT = "fulcrum.io/proxy-cpu-limit";
 
   private final SidecarSettings settings;
 
@@ -84,7 +86,13 @@ public final class InjectionPolicy {
     if (service.isPresent() && !isNamePort(service.get())) {
       return new Decision.Warn(SERVICE + ": '" + service.get() + "' is not NAME:PORT; no proxy injected");
     }
-    return new Decision.Inject(outbound.port(), admin.port(), service);
+    String cpuLimit = annotations.get(PROXY_CPU_LIMIT);
+    Optional<ProxyCpu> cpu = cpuLimit == null ? Optional.of(ProxyCpu.DEFAULT) : ProxyCpu.parse(cpuLimit);
+    if (cpu.isEmpty()) {
+      return new Decision.Warn(PROXY_CPU_LIMIT + ": '" + cpuLimit
+          + "' is not a CPU quantity of at least 1m (such as '2' or '1500m'); no proxy injected");
+    }
+    return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get());
   }
 
   /** A Link's service as the CRD allows it: a host name, a colon, a port. */

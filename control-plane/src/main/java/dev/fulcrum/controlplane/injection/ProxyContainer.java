@@ -18,35 +18,37 @@ public final class ProxyContainer {
   private ProxyContainer() {}
 
   /**
-   * The proxy for {@code settings} on {@code ports}. It listens for the application on loopback
-   * only; its admin endpoint listens on the pod's IP, where the kubelet probes it and the control
+   * The proxy for {@code settings} as {@code decision} has it: ports, service and CPU. It listens
+   * for the application on loopback only; its admin endpoint listens on the pod's IP, where the kubelet probes it and the control
    * plane's dashboard polls it (the proxy advertises that IP when it connects). The proxy makes
    * its own grpc-xds bootstrap from {@code --xds-server}, and its node id from the host name,
    * which in a pod is the pod's name: nothing to mount.
    */
-  public static Container of(SidecarSettings settings, Decision.Inject ports) {
+  public static Container of(SidecarSettings settings, Decision.Inject decision) {
     List<String> args = new ArrayList<>(List.of("proxy",
         "--listen-address", "127.0.0.1",
-        "--listen-port", String.valueOf(ports.outboundPort()),
+        "--listen-port", String.valueOf(decision.outboundPort()),
         "--xds-server", settings.xdsServer(),
         "--admin-address", "0.0.0.0",
-        "--admin-port", String.valueOf(ports.adminPort())));
-    ports.service().ifPresent(service -> args.addAll(List.of("--service", service)));
+        "--admin-port", String.valueOf(decision.adminPort()),
+        // As many network threads as its CPU limit can keep busy.
+        "--io-threads", String.valueOf(decision.cpu().ioThreads())));
+    decision.service().ifPresent(service -> args.addAll(List.of("--service", service)));
     return new ContainerBuilder()
         .withName(NAME)
         .withImage(settings.image())
         .withImagePullPolicy("IfNotPresent")
         .withArgs(args)
         .addNewPort()
-          .withName(ADMIN_PORT_NAME).withContainerPort(ports.adminPort()).withProtocol("TCP")
+          .withName(ADMIN_PORT_NAME).withContainerPort(decision.adminPort()).withProtocol("TCP")
         .endPort()
         // Ready once it has started serving; alive while its admin endpoint answers.
-        .withReadinessProbe(probe("/ready", ports.adminPort(), 1, 5))
-        .withLivenessProbe(probe("/live", ports.adminPort(), 10, 10))
+        .withReadinessProbe(probe("/ready", decision.adminPort(), 1, 5))
+        .withLivenessProbe(probe("/live", decision.adminPort(), 10, 10))
         .withNewResources()
-          .addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("cpu", decision.cpu().request())
           .addToRequests("memory", new Quantity("128Mi"))
-          .addToLimits("cpu", new Quantity("1"))
+          .addToLimits("cpu", decision.cpu().limit())
           .addToLimits("memory", new Quantity("256Mi"))
         .endResources()
         // The image runs as a non-root user (deploy/images): say so, and the kubelet checks it.

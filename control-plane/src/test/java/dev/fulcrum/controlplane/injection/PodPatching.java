@@ -27,7 +27,7 @@ final class PodPatching {
         imagePullPolicy: IfNotPresent
         args: [proxy, --listen-address, 127.0.0.1, --listen-port, "%1$d",
                --xds-server, "fulcrum-control-plane.fulcrum-system.svc:18000",
-               --admin-address, 0.0.0.0, --admin-port, "%2$d"]
+               --admin-address, 0.0.0.0, --admin-port, "%2$d", --io-threads, "1"]
         ports: [{name: fulcrum-admin, containerPort: %2$d, protocol: TCP}]
         readinessProbe: {httpGet: {path: /ready, port: %2$d}, initialDelaySeconds: 1, periodSeconds: 5, failureThreshold: 3}
         livenessProbe: {httpGet: {path: /live, port: %2$d}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3}

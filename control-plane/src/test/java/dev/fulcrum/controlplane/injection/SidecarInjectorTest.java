@@ -11,6 +11,7 @@ import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class SidecarInjectorTest {
 
   @Test
   void theProxyContainerIsTheDocumentedOne() {
-    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty())));
+    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(), ProxyCpu.DEFAULT)));
   }
 
   @Test
@@ -171,6 +172,24 @@ class SidecarInjectorTest {
     assertEquals(expected(yaml, proxy, PROMETHEUS), injected(yaml, OptIn.POD));
   }
 
+  @Test
+  void theCpuLimitAnnotationSetsTheLimitAndTheNetworkThreads() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/proxy-cpu-limit: 1500m");
+    Container proxy = proxy();
+    proxy.getArgs().set(proxy.getArgs().indexOf("--io-threads") + 1, "2");
+    proxy.getResources().getLimits().put("cpu", new Quantity("1500m"));
+    assertEquals(expected(yaml, proxy, PROMETHEUS), injected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void aCpuLimitUnderTheRequestLowersTheRequest() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/proxy-cpu-limit: 50m");
+    Container proxy = proxy();
+    proxy.getResources().getLimits().put("cpu", new Quantity("50m"));
+    proxy.getResources().getRequests().put("cpu", new Quantity("50m"));
+    assertEquals(expected(yaml, proxy, PROMETHEUS), injected(yaml, OptIn.POD));
+  }
+
   /** {@link #ANNOTATED} with {@code from} replaced by {@code to} is left alone, with {@code warning}. */
   private void assertWarns(String warning, String from, String to) {
     assertTrue(ANNOTATED.contains(from), from);
@@ -195,6 +214,8 @@ class SidecarInjectorTest {
     assertWarns("port 15001 is container app's; set fulcrum.io/outbound-port to another; no proxy injected",
         "containerPort: 8080", "containerPort: 15001");
     assertWarns("hostNetwork pods get no Fulcrum proxy", "spec:\n", "spec:\n  hostNetwork: true\n");
+    assertWarns("fulcrum.io/proxy-cpu-limit: 'two' is not a CPU quantity of at least 1m (such as '2' or '1500m');"
+        + " no proxy injected", team, "fulcrum.io/proxy-cpu-limit: two");
     // A namespace's label does not override what the pod itself says.
     assertEquals(new Decision.Warn("fulcrum.io/inject: 'true' is neither enabled nor disabled; no proxy injected"),
         notInjected(ANNOTATED.replace("inject: enabled", "inject: 'true'"), OptIn.NAMESPACE));

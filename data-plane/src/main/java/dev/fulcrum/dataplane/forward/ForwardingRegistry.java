@@ -1,10 +1,9 @@
 package dev.fulcrum.dataplane.forward;
 
+import dev.fulcrum.dataplane.BoundedMemo;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import javax.inject.Inject;
 
 /**
@@ -17,7 +16,8 @@ public final class ForwardingRegistry extends HandlerRegistry {
   static final int MAX_CACHED = 10_000;
 
   private final CallForwarder forwarder;
-  private final ConcurrentMap<String, ServerMethodDefinition<byte[], DetachedMessage>> methods = new ConcurrentHashMap<>();
+  private final BoundedMemo<String, ServerMethodDefinition<byte[], DetachedMessage>> methods =
+      new BoundedMemo<>(MAX_CACHED, this::definition);
 
   @Inject
   public ForwardingRegistry(CallForwarder forwarder) {
@@ -26,14 +26,7 @@ public final class ForwardingRegistry extends HandlerRegistry {
 
   @Override
   public ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName, String authority) {
-    ServerMethodDefinition<byte[], DetachedMessage> method = methods.get(fullMethodName);
-    if (method == null) {
-      method = definition(fullMethodName);
-      if (methods.size() < MAX_CACHED) {
-        methods.putIfAbsent(fullMethodName, method);
-      }
-    }
-    return method;
+    return methods.get(fullMethodName);
   }
 
   private ServerMethodDefinition<byte[], DetachedMessage> definition(String fullMethodName) {

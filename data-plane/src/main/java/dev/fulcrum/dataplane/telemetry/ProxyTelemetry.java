@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.telemetry;
 
+import dev.fulcrum.dataplane.BoundedMemo;
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -44,7 +45,7 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<MethodKey, Counter> retries = new ConcurrentHashMap<>();
   private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
-  private final ConcurrentMap<SocketAddress, String> backends = new ConcurrentHashMap<>();
+  private final BoundedMemo<SocketAddress, String> backends = new BoundedMemo<>(MAX_BACKENDS, ProxyTelemetry::label);
 
   private final Tracing tracing;
   private final boolean enabled;
@@ -97,17 +98,7 @@ public final class ProxyTelemetry {
 
   /** A backend's label, {@code ip:port}: made once per address (up to {@link #MAX_BACKENDS}), not on every attempt. */
   String backend(SocketAddress address) {
-    if (address == null) {
-      return NO_BACKEND;
-    }
-    String label = backends.get(address);
-    if (label == null) {
-      label = label(address);
-      if (backends.size() < MAX_BACKENDS) {
-        backends.putIfAbsent(address, label);
-      }
-    }
-    return label;
+    return address == null ? NO_BACKEND : backends.get(address);
   }
 
   private static String label(SocketAddress address) {
