@@ -19,10 +19,10 @@ public final class ProxyContainer {
 
   /**
    * The proxy for {@code settings} as {@code decision} has it: ports, service and CPU. It listens
-   * for the application on loopback only; its admin endpoint listens on the pod's IP, where the kubelet probes it and the control
-   * plane's dashboard polls it (the proxy advertises that IP when it connects). The proxy makes
-   * its own grpc-xds bootstrap from {@code --xds-server}, and its node id from the host name,
-   * which in a pod is the pod's name: nothing to mount.
+   * for the application on loopback only; its admin endpoint listens on the pod's IP, where the
+   * kubelet probes it and the control plane's dashboard polls it (the proxy advertises that IP when
+   * it connects). The proxy makes its own grpc-xds bootstrap from {@code --xds-server}, and its
+   * node id from the host name, which in a pod is the pod's name: nothing to mount.
    */
   public static Container of(SidecarSettings settings, Decision.Inject decision) {
     List<String> args = new ArrayList<>(List.of("proxy",
