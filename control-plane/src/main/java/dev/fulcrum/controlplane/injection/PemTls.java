@@ -13,13 +13,16 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * A server's TLS context from the PEM files of a Kubernetes TLS Secret ({@code tls.crt},
@@ -34,8 +37,30 @@ public final class PemTls {
 
   private PemTls() {}
 
-  /** Throws {@link IllegalStateException} with one line naming the file when it cannot be used. */
+  /**
+   * A server context presenting the certificate and key in these files, read again when they
+   * change ({@link RenewedCertificate}). Throws {@link IllegalStateException} with one line naming
+   * the file when they cannot be used.
+   */
   public static SSLContext serverContext(Path certificate, Path privateKey) {
+    return serverContext(new RenewedCertificate(certificate, privateKey, RenewedCertificate.CHECK_EVERY, System::nanoTime));
+  }
+
+  static SSLContext serverContext(X509ExtendedKeyManager keys) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keys}, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS: " + e.getMessage());
+    }
+  }
+
+  /** A certificate chain and its key under {@code alias}, and the certificate's subject, for logs. */
+  record KeyPair(String alias, X509ExtendedKeyManager keys, String subject) {}
+
+  /** Throws {@link IllegalStateException} with one line naming the file when it cannot be used. */
+  static KeyPair keyPair(Path certificate, Path privateKey, String alias) {
     List<Certificate> chain = certificates(certificate);
     PrivateKey key = privateKey(privateKey);
     if (!belongTogether(key, chain.get(0))) {
@@ -44,12 +69,12 @@ public final class PemTls {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("webhook", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
+      store.setKeyEntry(alias, key, NO_PASSWORD, chain.toArray(Certificate[]::new));
       KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, NO_PASSWORD);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
+      X509Certificate leaf = (X509Certificate) chain.get(0);
+      return new KeyPair(alias, (X509ExtendedKeyManager) keys.getKeyManagers()[0],
+          leaf.getSubjectX500Principal().getName() + ", valid until " + leaf.getNotAfter().toInstant());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(privateKey + ": does not go with " + certificate + " (" + e.getMessage() + ")");
     }
