@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param adminAddress where the admin endpoint serves metrics, stats, config dump and health
  * @param otlpEndpoint where spans go (OTLP over HTTP, e.g. {@code http://collector:4318/v1/traces});
  *     tracing is off without one
+ * @param traceSampling the share of calls that start a trace (0 to 1; 1 by default). A call whose
+ *     caller sent a {@code traceparent} follows the caller's decision instead, so that a trace is
+ *     whole or absent across every proxy it crosses
  * @param metrics whether calls are measured (on unless turned off, e.g. to measure what it costs)
  * @param ioThreads network threads, shared by the listening side and every upstream channel (each
  *     connection lives on one); 0 for one per core. One by default, sized for a sidecar: a call
@@ -29,16 +32,21 @@ public record ProxyConfig(
     String nodeId,
     InetSocketAddress adminAddress,
     Optional<String> otlpEndpoint,
+    double traceSampling,
     boolean metrics,
     int ioThreads) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_ADMIN_PORT = 9990;
   public static final int DEFAULT_IO_THREADS = 1;
+  public static final double DEFAULT_TRACE_SAMPLING = 1.0;
 
   public ProxyConfig {
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " is below 0");
+    }
+    if (!(traceSampling >= 0 && traceSampling <= 1)) {
+      throw new IllegalArgumentException("traceSampling: " + traceSampling + " is not between 0 and 1");
     }
   }
 
@@ -50,12 +58,13 @@ public record ProxyConfig(
   /** A proxy on loopback with defaults for the rest (any free admin port): for tests and embedding. */
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
-        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), true, DEFAULT_IO_THREADS);
+        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), DEFAULT_TRACE_SAMPLING,
+        true, DEFAULT_IO_THREADS);
   }
 
   /** The same proxy, exporting spans to {@code endpoint}. */
   public ProxyConfig withOtlpEndpoint(String endpoint) {
     return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
-        Optional.of(endpoint), metrics, ioThreads);
+        Optional.of(endpoint), traceSampling, metrics, ioThreads);
   }
 }

@@ -65,6 +65,8 @@ class LauncherTest {
     assertUsageError(Launcher.run(QUICK, "proxy", "--listen-port", "8080"), "--xds-server");
     assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "nocolon"), "HOST:PORT");
     assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--io-threads", "-1"), "--io-threads");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--trace-sampling", "1.5"), "--trace-sampling");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--trace-sampling", "NaN"), "--trace-sampling");
     assertUsageError(Launcher.run(QUICK, "echo", "--port", "7001", "--bogus"), "--bogus");
     assertUsageError(Launcher.run(QUICK, "bench", "--target", "127.0.0.1:1", "--duration", "soon"), "--duration");
     assertUsageError(Launcher.run(QUICK, "stat", "--control-plane", "nocolon"), "HOST:PORT");

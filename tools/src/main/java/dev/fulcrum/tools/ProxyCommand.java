@@ -44,6 +44,11 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Export a span per call over OTLP/HTTP to this URL, e.g. http://localhost:4318/v1/traces (default: tracing off).")
   String otlpEndpoint;
 
+  @Option(names = "--trace-sampling", defaultValue = "" + ProxyConfig.DEFAULT_TRACE_SAMPLING, paramLabel = "RATIO",
+      description = "Share of calls that start a trace, 0 to 1 (default: ${DEFAULT-VALUE}). A call that comes with a"
+          + " traceparent is traced as its caller decided.")
+  double traceSampling;
+
   @Option(names = "--no-metrics", description = "Measure nothing (to see what metrics cost).")
   boolean noMetrics;
 
@@ -78,6 +83,9 @@ public final class ProxyCommand implements Callable<Integer> {
     if (ioThreads < 0) {
       throw new UsageException("--io-threads: " + ioThreads + " is below 0");
     }
+    if (!(traceSampling >= 0 && traceSampling <= 1)) {
+      throw new UsageException("--trace-sampling: " + traceSampling + " is not between 0 and 1");
+    }
     QuickControlPlane embedded = null;
     String xdsServer;
     Optional<String> service;
@@ -100,7 +108,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint), !noMetrics, ioThreads));
+        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads));
     proxy.start();
     QuickControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

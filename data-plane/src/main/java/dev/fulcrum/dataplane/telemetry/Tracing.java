@@ -16,6 +16,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
@@ -27,6 +28,10 @@ import javax.inject.Singleton;
  * {@code traceparent}, so a trace crosses every proxy on the way with one trace id. Spans go to an
  * OTLP/HTTP endpoint ({@code --otlp-endpoint}); without one, tracing is off and costs nothing
  * (headers then pass through untouched, like any other).
+ *
+ * <p>Sampling: a share of the calls that come without a trace start one ({@code --trace-sampling});
+ * a call that comes with one follows its caller's decision (the {@code traceparent}'s sampled flag),
+ * and passes the decision on, so every proxy on the way agrees and a trace is never half recorded.
  */
 @Singleton
 public final class Tracing implements AutoCloseable {
@@ -43,11 +48,11 @@ public final class Tracing implements AutoCloseable {
   @Inject
   public Tracing(ProxyConfig config) {
     this(config.otlpEndpoint().map(endpoint -> (SpanExporter) OtlpHttpSpanExporter.builder()
-        .setEndpoint(endpoint).build()).orElse(null), config.nodeId());
+        .setEndpoint(endpoint).build()).orElse(null), config.nodeId(), config.traceSampling());
   }
 
-  /** Tracing to {@code exporter}; off when it is null. */
-  public Tracing(SpanExporter exporter, String nodeId) {
+  /** Tracing to {@code exporter}, of {@code sampling} of the calls that start a trace; off when it is null. */
+  public Tracing(SpanExporter exporter, String nodeId, double sampling) {
     if (exporter == null) {
       provider = null;
       tracer = null;
@@ -58,6 +63,7 @@ public final class Tracing implements AutoCloseable {
             .put("service.name", "fulcrum-proxy")
             .put("service.instance.id", nodeId)
             .build())
+        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampling)))
         .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(200, TimeUnit.MILLISECONDS).build())
         .build();
     tracer = provider.get("dev.fulcrum.proxy");

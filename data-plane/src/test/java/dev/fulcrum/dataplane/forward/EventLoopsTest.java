@@ -82,6 +82,6 @@ class EventLoopsTest {
   private static ProxyConfig config(int ioThreads) {
     ProxyConfig local = ProxyConfig.local(0, "127.0.0.1:1", Optional.empty(), "test");
     return new ProxyConfig(local.listenAddress(), local.xdsServer(), local.service(), local.maxMessageBytes(),
-        local.nodeId(), local.adminAddress(), local.otlpEndpoint(), local.metrics(), ioThreads);
+        local.nodeId(), local.adminAddress(), local.otlpEndpoint(), local.traceSampling(), local.metrics(), ioThreads);
   }
 }
