@@ -7,9 +7,12 @@ public sealed interface Decision {
 
   /**
    * Inject a proxy listening on these ports, within {@code cpu}; with a {@code service}, it sends
-   * every call there (for applications that cannot set the {@code :authority}).
+   * every call there (for applications that cannot set the {@code :authority}). As a native
+   * sidecar, it is an init container that keeps running, started and ready before the pod's
+   * other containers.
    */
-  record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu) implements Decision {}
+  record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu, boolean nativeSidecar)
+      implements Decision {}
 
   /** Leave the pod alone, as expected (not opted in, opted out, already injected): logged only. */
   record Skip(String reason) implements Decision {}

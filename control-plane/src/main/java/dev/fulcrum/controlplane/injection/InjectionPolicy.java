@@ -26,6 +26,11 @@ public final class InjectionPolicy {
   public static final String SERVICE = "fulcrum.io/service";
   /** The proxy's CPU limit, and its network threads with it (see {@link ProxyCpu}). */
   public static final String PROXY_CPU_LIMIT = "fulcrum.io/proxy-cpu-limit";
+  /**
+   * The proxy as a Kubernetes native sidecar (1.29 and later): started, and ready, before the
+   * application's containers, and stopped after them; a Job's pod completes when its work does.
+   */
+  public static final String NATIVE_SIDECAR = "fulcrum.io/native-sidecar";
 
   private final SidecarSettings settings;
 
@@ -92,7 +97,12 @@ public final class InjectionPolicy {
       return new Decision.Warn(PROXY_CPU_LIMIT + ": '" + cpuLimit
           + "' is not a CPU quantity of at least 1m (such as '2' or '1500m'); no proxy injected");
     }
-    return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get());
+    String nativeSidecar = annotations.getOrDefault(NATIVE_SIDECAR, DISABLED);
+    if (!ENABLED.equals(nativeSidecar) && !DISABLED.equals(nativeSidecar)) {
+      return new Decision.Warn(NATIVE_SIDECAR + ": '" + nativeSidecar + "' is neither " + ENABLED + " nor " + DISABLED
+          + "; no proxy injected");
+    }
+    return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar));
   }
 
   /** A Link's service as the CRD allows it: a host name, a colon, a port. */

@@ -34,7 +34,7 @@ public final class ProxyContainer {
         // As many network threads as its CPU limit can keep busy.
         "--io-threads", String.valueOf(decision.cpu().ioThreads())));
     decision.service().ifPresent(service -> args.addAll(List.of("--service", service)));
-    return new ContainerBuilder()
+    ContainerBuilder container = new ContainerBuilder()
         .withName(NAME)
         .withImage(settings.image())
         .withImagePullPolicy("IfNotPresent")
@@ -56,8 +56,14 @@ public final class ProxyContainer {
           .withRunAsNonRoot(true)
           .withAllowPrivilegeEscalation(false)
           .withNewCapabilities().withDrop(List.of("ALL")).endCapabilities()
-        .endSecurityContext()
-        .build();
+        .endSecurityContext();
+    if (decision.nativeSidecar()) {
+      // An init container that keeps running; the kubelet starts the pod's next containers once
+      // this probe passes, that is once the proxy has its configuration (up to 2 minutes).
+      container.withRestartPolicy("Always")
+          .withStartupProbe(new ProbeBuilder(probe("/ready", decision.adminPort(), 0, 1)).withFailureThreshold(120).build());
+    }
+    return container.build();
   }
 
   private static Probe probe(String path, int port, int initialDelaySeconds, int periodSeconds) {

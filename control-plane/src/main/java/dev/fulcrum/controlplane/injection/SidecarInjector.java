@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,10 +37,16 @@ public final class SidecarInjector {
       return new Injection(decision, List.of());
     }
     List<PatchOperation> patch = new ArrayList<>();
-    if (InjectionPolicy.orEmpty(pod.getSpec().getContainers()).isEmpty()) {
-      patch.add(PatchOperation.add("/spec/containers", List.of(ProxyContainer.of(settings, ports))));
+    Container proxy = ProxyContainer.of(settings, ports);
+    if (ports.nativeSidecar()) {
+      // First of the init containers, so that those after it can call through it too.
+      patch.add(InjectionPolicy.orEmpty(pod.getSpec().getInitContainers()).isEmpty()
+          ? PatchOperation.add("/spec/initContainers", List.of(proxy))
+          : PatchOperation.add("/spec/initContainers/0", proxy));
     } else {
-      patch.add(PatchOperation.add("/spec/containers/-", ProxyContainer.of(settings, ports)));
+      patch.add(InjectionPolicy.orEmpty(pod.getSpec().getContainers()).isEmpty()
+          ? PatchOperation.add("/spec/containers", List.of(proxy))
+          : PatchOperation.add("/spec/containers/-", proxy));
     }
     patch.addAll(annotations(pod, ports));
     return new Injection(decision, patch);

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +68,7 @@ class SidecarInjectorTest {
 
   @Test
   void theProxyContainerIsTheDocumentedOne() {
-    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(), ProxyCpu.DEFAULT)));
+    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(), ProxyCpu.DEFAULT, false)));
   }
 
   @Test
@@ -190,6 +192,37 @@ class SidecarInjectorTest {
     assertEquals(expected(yaml, proxy, PROMETHEUS), injected(yaml, OptIn.POD));
   }
 
+  /** The documented proxy as a native sidecar: restarted always, and probed until ready before the rest start. */
+  private static Container nativeProxy() {
+    Container proxy = proxy();
+    proxy.setRestartPolicy("Always");
+    proxy.setStartupProbe(new ProbeBuilder().withNewHttpGet().withPath("/ready").withPort(new IntOrString(9990)).endHttpGet()
+        .withInitialDelaySeconds(0).withPeriodSeconds(1).withFailureThreshold(120).build());
+    return proxy;
+  }
+
+  @Test
+  void asANativeSidecarTheProxyIsAnInitContainerThatKeepsRunning() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/native-sidecar: enabled");
+    Pod expected = new PodBuilder(pod(yaml)).editMetadata().addToAnnotations(PROMETHEUS).endMetadata()
+        .editSpec().withInitContainers(nativeProxy()).endSpec().build();
+    assertEquals(expected, injected(yaml, OptIn.POD));
+  }
+
+  @Test
+  void asANativeSidecarTheProxyComesBeforeThePodsOwnInitContainers() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/native-sidecar: enabled")
+        .replace("spec:\n", "spec:\n  initContainers: [{name: migrate, image: example/migrate:1}]\n");
+    Pod pod = pod(yaml);
+    Container migrate = pod.getSpec().getInitContainers().get(0);
+    Pod expected = new PodBuilder(pod).editMetadata().addToAnnotations(PROMETHEUS).endMetadata()
+        .editSpec().withInitContainers(nativeProxy(), migrate).endSpec().build();
+    Pod once = injected(yaml, OptIn.POD);
+    assertEquals(expected, once);
+    assertEquals(new Decision.Skip("already has fulcrum-proxy"),
+        notInjected(PodPatching.SERIALIZATION.asYaml(once), OptIn.NAMESPACE));
+  }
+
   /** {@link #ANNOTATED} with {@code from} replaced by {@code to} is left alone, with {@code warning}. */
   private void assertWarns(String warning, String from, String to) {
     assertTrue(ANNOTATED.contains(from), from);
@@ -216,6 +249,8 @@ class SidecarInjectorTest {
     assertWarns("hostNetwork pods get no Fulcrum proxy", "spec:\n", "spec:\n  hostNetwork: true\n");
     assertWarns("fulcrum.io/proxy-cpu-limit: 'two' is not a CPU quantity of at least 1m (such as '2' or '1500m');"
         + " no proxy injected", team, "fulcrum.io/proxy-cpu-limit: two");
+    assertWarns("fulcrum.io/native-sidecar: 'true' is neither enabled nor disabled; no proxy injected",
+        team, "fulcrum.io/native-sidecar: 'true'");
     // A namespace's label does not override what the pod itself says.
     assertEquals(new Decision.Warn("fulcrum.io/inject: 'true' is neither enabled nor disabled; no proxy injected"),
         notInjected(ANNOTATED.replace("inject: enabled", "inject: 'true'"), OptIn.NAMESPACE));
