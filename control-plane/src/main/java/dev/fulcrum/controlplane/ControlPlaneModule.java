@@ -5,6 +5,8 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
 import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
+import dev.fulcrum.controlplane.dashboard.MeshProxies;
+import dev.fulcrum.controlplane.dashboard.ProxyDirectory;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.ServiceAliases;
 import dev.fulcrum.controlplane.source.LinkSource;
@@ -36,6 +38,10 @@ interface ControlPlaneModule {
   @Binds
   @IntoSet
   DiscoveryServerCallbacks connectedProxies(ConnectedProxies proxies);
+
+  /** The proxies the dashboard polls: connected here, and seen by the source where they run. */
+  @Binds
+  ProxyDirectory proxyDirectory(MeshProxies proxies);
 
   /** ...and by which other names clients call a Link's service. */
   @Provides

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import dev.fulcrum.controlplane.injection.InjectionPolicy;
+import dev.fulcrum.controlplane.injection.ProxyContainer;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -52,6 +55,20 @@ final class KubernetesCluster implements AutoCloseable {
     return Map.of("KUBERNETES_MASTER", apiServer,
         "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
         "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+  }
+
+  /** A running pod as the injector leaves it (labelled, the proxy's admin port declared), at {@code ip}. */
+  void proxyPod(String name, String ip, int adminPort) {
+    kubectl.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(NAMESPACE).withName(name)
+          .addToLabels(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED).endMetadata()
+        .withNewSpec()
+          .addNewContainer().withName("app").withImage("example/client:1").endContainer()
+          .addNewContainer().withName(ProxyContainer.NAME).withImage("fulcrum/proxy:0.1.0")
+            .addNewPort().withName(ProxyContainer.ADMIN_PORT_NAME).withContainerPort(adminPort).endPort().endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Running").withPodIP(ip).endStatus()
+        .build()).create();
   }
 
   /** A client for the control plane, of its own. */

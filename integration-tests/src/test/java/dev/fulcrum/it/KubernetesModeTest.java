@@ -12,6 +12,9 @@ import dev.fulcrum.api.link.LinkStatus;
 import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.ControlPlaneConfig;
+import dev.fulcrum.controlplane.dashboard.DashboardJson;
+import dev.fulcrum.controlplane.dashboard.MeshStats;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
 import dev.fulcrum.controlplane.xds.XdsType;
 import dev.fulcrum.dataplane.Proxy;
@@ -28,6 +31,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -276,8 +283,36 @@ class KubernetesModeTest {
     assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "fails fast");
   }
 
+  /**
+   * Two replicas, as deploy/ runs them: the proxy's ADS stream went to the first, and the second's
+   * dashboard shows it all the same, found as a pod and polled there, under the pod's name.
+   */
   @Test
   @Order(9)
+  void aSecondReplicasDashboardShowsTheProxyConnectedToTheFirst() throws Exception {
+    cluster.proxyPod("echo-client-5c8d", "127.0.0.1", proxy.adminPort());
+    try (ControlPlane second = ControlPlaneComponent.create(
+        ControlPlaneConfig.of(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0)),
+        new KubernetesLinkSource(cluster.newClient(), KubernetesLinkSource.Settings.defaults(Optional.empty())))) {
+      second.start();
+      URI stats = URI.create("http://127.0.0.1:" + second.adminPort().getAsInt() + "/api/stats");
+      MeshStats.Proxy expected = new MeshStats.Proxy("default/echo-client-5c8d", "127.0.0.1:" + proxy.adminPort(), "answering", null);
+      Await.until(() -> dashboardProxies(stats).equals(List.of(expected)), Duration.ofSeconds(15),
+          "the second replica's dashboard showing the proxy answering");
+    }
+  }
+
+  private static List<MeshStats.Proxy> dashboardProxies(URI stats) {
+    try {
+      return new DashboardJson().meshStats(HttpClient.newHttpClient().send(HttpRequest.newBuilder(stats).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).proxies();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      return List.of(); // not yet
+    }
+  }
+
+  @Test
+  @Order(10)
   void losingTheApiServerKeepsTheLastConfigurationServing() throws Exception {
     cluster.close();
     long lost = System.nanoTime();

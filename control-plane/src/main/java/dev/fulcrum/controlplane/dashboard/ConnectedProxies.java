@@ -20,7 +20,7 @@ import javax.inject.Singleton;
  * so each stream is read once and forgotten when it closes.
  */
 @Singleton
-public final class ConnectedProxies implements DiscoveryServerCallbacks {
+public final class ConnectedProxies implements DiscoveryServerCallbacks, ProxyDirectory {
   public static final String ADMIN_KEY = "fulcrum.dev/admin";
 
   private final Map<Long, ConnectedProxy> byStream = new ConcurrentHashMap<>();
@@ -29,11 +29,12 @@ public final class ConnectedProxies implements DiscoveryServerCallbacks {
   public ConnectedProxies() {}
 
   /** Each connected proxy once (a reconnecting proxy may briefly hold two streams), by node id. */
+  @Override
   public List<ConnectedProxy> list() {
     return byStream.values().stream()
         .collect(Collectors.toMap(ConnectedProxy::admin, p -> p, (a, b) -> a))
         .values().stream()
-        .sorted(Comparator.comparing(ConnectedProxy::nodeId).thenComparing(ConnectedProxy::admin))
+        .sorted(Comparator.comparing(ConnectedProxy::name).thenComparing(ConnectedProxy::admin))
         .toList();
   }
 

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every connected proxy's {@code /stats} every {@link #INTERVAL}, asynchronously and with short
+ * Polls every proxy of the {@link ProxyDirectory} at its {@code /stats} every {@link #INTERVAL}, asynchronously and with short
  * timeouts: a proxy that does not answer is marked so, and delays nothing else.
  */
 @Singleton
@@ -30,7 +30,7 @@ public final class ProxyStatsCollector implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
-  private final ConnectedProxies proxies;
+  private final ProxyDirectory proxies;
   private final DashboardJson json;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1) // the JDK server behind /stats speaks HTTP/1.1 only
@@ -41,7 +41,7 @@ public final class ProxyStatsCollector implements AutoCloseable {
   private ScheduledExecutorService scheduler;
 
   @Inject
-  ProxyStatsCollector(ConnectedProxies proxies, DashboardJson json) {
+  ProxyStatsCollector(ProxyDirectory proxies, DashboardJson json) {
     this.proxies = proxies;
     this.json = json;
   }
@@ -55,10 +55,10 @@ public final class ProxyStatsCollector implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::pollAll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Every connected proxy and what polling it gave, by node id. */
+  /** Every proxy polled and what polling it gave, by name. */
   public List<ProxyPoll> polls() {
     return polls.values().stream()
-        .sorted((a, b) -> a.proxy().nodeId().compareTo(b.proxy().nodeId()))
+        .sorted((a, b) -> a.proxy().name().compareTo(b.proxy().name()))
         .toList();
   }
 
@@ -108,7 +108,7 @@ public final class ProxyStatsCollector implements AutoCloseable {
         return poll.answered(sample);
       }
       if (poll.error().isEmpty()) {
-        log.warn("proxy {} does not answer on {}: {}", proxy.nodeId(), proxy.admin(), error);
+        log.warn("proxy {} does not answer on {}: {}", proxy.name(), proxy.admin(), error);
       }
       return poll.failed(error);
     });

@@ -28,7 +28,7 @@ public final class StatsAggregator {
     Map<String, Map<String, Sum>> sums = new TreeMap<>();
     List<MeshStats.Proxy> proxies = new ArrayList<>();
     for (ProxyPoll poll : polls) {
-      proxies.add(new MeshStats.Proxy(poll.proxy().nodeId(), poll.proxy().admin(), status(poll),
+      proxies.add(new MeshStats.Proxy(poll.proxy().name(), poll.proxy().admin(), status(poll),
           poll.error().orElse(null)));
       // A proxy that stopped answering keeps its last counts, but adds no rate: it is not known.
       poll.latest().ifPresent(latest -> add(sums, latest,

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A pod in, the JSON patch that gives it a proxy out (pure): the {@link InjectionPolicy}'s
- * decision, then the operations that add the {@link ProxyContainer} and the annotations that tell
- * Prometheus where the proxy's metrics are.
+ * decision, then the operations that add the {@link ProxyContainer}, the label that marks the pod
+ * as having it, and the annotations that tell Prometheus where the proxy's metrics are.
  *
  * <p>fabric8's model reads a missing list or map as an empty one (and a {@code null} one as null),
  * but a patch that appends to a member that is absent fails. So an empty or null member is set
@@ -48,28 +48,45 @@ public final class SidecarInjector {
           ? PatchOperation.add("/spec/containers", List.of(proxy))
           : PatchOperation.add("/spec/containers/-", proxy));
     }
-    patch.addAll(annotations(pod, ports));
+    patch.addAll(metadata(pod, ports));
     return new Injection(decision, patch);
   }
 
-  /** Prometheus's usual annotations, for the proxy's /metrics, unless the pod has its own. */
-  private static List<PatchOperation> annotations(Pod pod, Decision.Inject ports) {
-    Map<String, String> existing = InjectionPolicy.annotations(pod);
-    if (existing.containsKey(SCRAPE)) {
+  /**
+   * The pod's label {@link InjectionPolicy#PROXY_LABEL}, and Prometheus's usual annotations for the
+   * proxy's /metrics unless the pod has its own.
+   */
+  private static List<PatchOperation> metadata(Pod pod, Decision.Inject ports) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (!InjectionPolicy.annotations(pod).containsKey(SCRAPE)) {
+      annotations.put(SCRAPE, "true");
+      annotations.put("prometheus.io/port", String.valueOf(ports.adminPort()));
+      annotations.put("prometheus.io/path", "/metrics");
+    }
+    Map<String, String> labels = Map.of(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED);
+    if (pod.getMetadata() == null) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      if (!annotations.isEmpty()) {
+        metadata.put("annotations", annotations);
+      }
+      metadata.put("labels", labels);
+      return List.of(PatchOperation.add("/metadata", metadata));
+    }
+    List<PatchOperation> operations = new ArrayList<>(addTo("annotations", InjectionPolicy.annotations(pod), annotations));
+    operations.addAll(addTo("labels", pod.getMetadata().getLabels(), labels));
+    return operations;
+  }
+
+  /** Adds {@code added} to the metadata map {@code member}: whole if the pod has none, else entry by entry. */
+  private static List<PatchOperation> addTo(String member, Map<String, String> existing, Map<String, String> added) {
+    if (added.isEmpty()) {
       return List.of();
     }
-    Map<String, String> added = new LinkedHashMap<>();
-    added.put(SCRAPE, "true");
-    added.put("prometheus.io/port", String.valueOf(ports.adminPort()));
-    added.put("prometheus.io/path", "/metrics");
-    if (pod.getMetadata() == null) {
-      return List.of(PatchOperation.add("/metadata", Map.of("annotations", added)));
-    }
-    if (existing.isEmpty()) {
-      return List.of(PatchOperation.add("/metadata/annotations", added));
+    if (existing == null || existing.isEmpty()) {
+      return List.of(PatchOperation.add("/metadata/" + member, added));
     }
     return added.entrySet().stream()
-        .map(entry -> PatchOperation.add("/metadata/annotations/" + PatchOperation.token(entry.getKey()), entry.getValue()))
+        .map(entry -> PatchOperation.add("/metadata/" + member + "/" + PatchOperation.token(entry.getKey()), entry.getValue()))
         .toList();
   }
 }

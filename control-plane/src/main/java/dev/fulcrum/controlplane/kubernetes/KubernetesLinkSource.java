@@ -5,6 +5,7 @@ import dev.fulcrum.api.link.LinkYaml.Document;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.ServiceAliases;
+import dev.fulcrum.controlplane.source.KnownProxy;
 import dev.fulcrum.controlplane.source.LinkSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class KubernetesLinkSource implements LinkSource {
 
   private final Settings settings;
   private final ClusterCache cache;
+  private final ProxyPods proxyPods;
   private final KubernetesNames names;
   private final LinkDocuments documents;
   private final EndpointSliceResolver resolver;
@@ -57,6 +59,7 @@ public final class KubernetesLinkSource implements LinkSource {
   public KubernetesLinkSource(KubernetesClient client, Settings settings) {
     this.settings = settings;
     this.cache = new ClusterCache(client, settings.namespace());
+    this.proxyPods = new ProxyPods(client, settings.namespace());
     this.names = new KubernetesNames(settings.clusterDomain());
     this.documents = new LinkDocuments(names, client.getKubernetesSerialization());
     this.resolver = new EndpointSliceResolver(cache, names);
@@ -74,6 +77,7 @@ public final class KubernetesLinkSource implements LinkSource {
       }
     }, settings.syncTimeout());
     synced = true; // events from here on are delivered; those before are in the first delivery
+    proxyPods.start();
     log.info("watching Links, Services and EndpointSlices in {}", settings.namespace().map(ns -> "namespace " + ns).orElse("all namespaces"));
     delivery.submit(() -> deliver(onChange)).get(); // the first delivery before start returns
   }
@@ -99,6 +103,11 @@ public final class KubernetesLinkSource implements LinkSource {
   }
 
   @Override
+  public List<KnownProxy> knownProxies() {
+    return proxyPods.list();
+  }
+
+  @Override
   public void reconciled(MeshModel model) {
     statusWriter.write(delivered, model); // the Links this model was built from, not newer ones
   }
@@ -112,6 +121,7 @@ public final class KubernetesLinkSource implements LinkSource {
   public void close() {
     delivery.shutdownNow();
     cache.close();
+    proxyPods.close();
     statusWriter.close();
   }
 }

@@ -30,6 +30,15 @@ public interface LinkSource extends AutoCloseable {
   }
 
   /**
+   * The proxies this source sees where they run, whichever control plane replica they are connected
+   * to, so that every replica's dashboard can show them all; none unless the source watches where
+   * proxies run. Read from a cache: must not block.
+   */
+  default List<KnownProxy> knownProxies() {
+    return List.of();
+  }
+
+  /**
    * Told what became of the documents after each delivery (what is served, what was refused and
    * why), so that a source with somewhere to report it can: Kubernetes writes each Link's status.
    * Called on the delivering thread; must not block.

@@ -84,11 +84,11 @@ class ProxyStatsCollectorTest {
 
     proxies.onStreamClose(3, "");
     awaitPolls(p -> !p.containsKey("down"));
-    assertEquals(List.of("hung", "up"), collector.polls().stream().map(p -> p.proxy().nodeId()).toList());
+    assertEquals(List.of("hung", "up"), collector.polls().stream().map(p -> p.proxy().name()).toList());
   }
 
   private Map<String, ProxyPoll> byNode() {
-    return collector.polls().stream().collect(Collectors.toMap(p -> p.proxy().nodeId(), p -> p));
+    return collector.polls().stream().collect(Collectors.toMap(p -> p.proxy().name(), p -> p));
   }
 
   /** Waits up to 10 s: polls come every 2 s, and a hanging proxy must not hold up the others. */

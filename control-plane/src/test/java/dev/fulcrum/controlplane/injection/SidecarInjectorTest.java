@@ -55,7 +55,7 @@ class SidecarInjectorTest {
     if (!pod.hasMetadata()) {
       pod.withNewMetadata().endMetadata();
     }
-    return pod.editMetadata().addToAnnotations(annotations).endMetadata()
+    return pod.editMetadata().addToAnnotations(annotations).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
         .editSpec().addToContainers(proxy).endSpec()
         .build();
   }
@@ -204,7 +204,7 @@ class SidecarInjectorTest {
   @Test
   void asANativeSidecarTheProxyIsAnInitContainerThatKeepsRunning() {
     String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/native-sidecar: enabled");
-    Pod expected = new PodBuilder(pod(yaml)).editMetadata().addToAnnotations(PROMETHEUS).endMetadata()
+    Pod expected = new PodBuilder(pod(yaml)).editMetadata().addToAnnotations(PROMETHEUS).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
         .editSpec().withInitContainers(nativeProxy()).endSpec().build();
     assertEquals(expected, injected(yaml, OptIn.POD));
   }
@@ -215,7 +215,7 @@ class SidecarInjectorTest {
         .replace("spec:\n", "spec:\n  initContainers: [{name: migrate, image: example/migrate:1}]\n");
     Pod pod = pod(yaml);
     Container migrate = pod.getSpec().getInitContainers().get(0);
-    Pod expected = new PodBuilder(pod).editMetadata().addToAnnotations(PROMETHEUS).endMetadata()
+    Pod expected = new PodBuilder(pod).editMetadata().addToAnnotations(PROMETHEUS).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
         .editSpec().withInitContainers(nativeProxy(), migrate).endSpec().build();
     Pod once = injected(yaml, OptIn.POD);
     assertEquals(expected, once);

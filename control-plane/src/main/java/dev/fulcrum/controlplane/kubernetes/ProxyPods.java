@@ -1,0 +1,92 @@
+package dev.fulcrum.controlplane.kubernetes;
+
+import dev.fulcrum.controlplane.injection.InjectionPolicy;
+import dev.fulcrum.controlplane.injection.ProxyContainer;
+import dev.fulcrum.controlplane.source.KnownProxy;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running pods that have Fulcrum's proxy (the injector labels them {@value InjectionPolicy#PROXY_LABEL}),
+ * and where each proxy's admin endpoint answers: the pod's IP and the proxy's
+ * {@value ProxyContainer#ADMIN_PORT_NAME} port. With two control plane replicas each proxy's ADS
+ * stream goes to one of them; this is how the other sees it too.
+ *
+ * <p>Best effort, unlike the Links' informers: the control plane starts without waiting for the
+ * list, and one that may not list pods (an older RBAC) serves as before, its dashboard showing the
+ * proxies connected to it.
+ */
+final class ProxyPods implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyPods.class);
+
+  private final SharedIndexInformer<Pod> informer;
+
+  ProxyPods(KubernetesClient client, Optional<String> namespace) {
+    informer = namespace.<Informable<Pod>>map(ns -> client.pods().inNamespace(ns).withLabel(InjectionPolicy.PROXY_LABEL))
+        .orElseGet(() -> client.pods().inAnyNamespace().withLabel(InjectionPolicy.PROXY_LABEL))
+        .runnableInformer(0);
+    informer.exceptionHandler(new KeepTrying());
+  }
+
+  void start() {
+    informer.start();
+  }
+
+  List<KnownProxy> list() {
+    return informer.getStore().list().stream()
+        .flatMap(pod -> proxy(pod).stream())
+        .sorted(Comparator.comparing(KnownProxy::name))
+        .toList();
+  }
+
+  /** The pod's proxy, if it runs and its admin port is declared. */
+  static Optional<KnownProxy> proxy(Pod pod) {
+    if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getPodIP() == null) {
+      return Optional.empty();
+    }
+    String ip = pod.getStatus().getPodIP();
+    String host = ip.contains(":") ? "[" + ip + "]" : ip;
+    return Stream.concat(containers(pod.getSpec().getContainers()), containers(pod.getSpec().getInitContainers()))
+        .filter(container -> ProxyContainer.NAME.equals(container.getName()))
+        .flatMap(container -> container.getPorts() == null ? Stream.empty() : container.getPorts().stream())
+        .filter(port -> ProxyContainer.ADMIN_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .map(port -> new KnownProxy(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), host + ":" + port));
+  }
+
+  private static Stream<Container> containers(List<Container> containers) {
+    return containers == null ? Stream.empty() : containers.stream();
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+  }
+
+  /** Retries forever (the informer's backoff), saying once why the pods cannot be seen. */
+  private static final class KeepTrying implements ExceptionHandler {
+    private final AtomicBoolean told = new AtomicBoolean();
+
+    @Override
+    public boolean retryAfterException(boolean started, Throwable error) {
+      if (told.compareAndSet(false, true)) {
+        log.warn("cannot watch the proxies' pods ({}); retrying. Meanwhile this replica's dashboard shows only"
+            + " the proxies connected to it (is the pods rule of deploy/control-plane-rbac.yaml applied?)", error.toString());
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.fulcrum.controlplane.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fulcrum.controlplane.injection.InjectionPolicy;
+import dev.fulcrum.controlplane.source.KnownProxy;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pods with a proxy, watched through the mock API server as the control plane watches them. */
+class ProxyPodsTest {
+  private final ApiServer api = new ApiServer();
+  private ProxyPods pods;
+
+  @AfterEach
+  void stop() {
+    api.close(); // first: the mock server stalls for long when clients close their watches
+    if (pods != null) {
+      pods.close();
+    }
+  }
+
+  private static Container proxy(int adminPort) {
+    return new ContainerBuilder().withName("fulcrum-proxy").withImage("fulcrum/proxy:0.1.0")
+        .addNewPort().withName("fulcrum-admin").withContainerPort(adminPort).endPort().build();
+  }
+
+  private static Container app() {
+    return new ContainerBuilder().withName("app").withImage("example/client:1")
+        .addNewPort().withContainerPort(8080).endPort().build();
+  }
+
+  /** A pod as the injector leaves it (labelled), running at {@code ip} unless that is null. */
+  private static PodBuilder pod(String namespace, String name, String ip) {
+    PodBuilder pod = new PodBuilder()
+        .withNewMetadata().withNamespace(namespace).withName(name)
+          .addToLabels(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED).endMetadata()
+        .withNewSpec().withContainers(app(), proxy(9990)).endSpec();
+    return ip == null ? pod.withNewStatus().withPhase("Pending").endStatus()
+        : pod.withNewStatus().withPhase("Running").withPodIP(ip).endStatus();
+  }
+
+  private void create(Pod pod) {
+    api.admin.resource(pod).create();
+  }
+
+  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!condition.get()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void runningPodsWithTheProxyAreKnownByTheirAdminEndpoints() throws Exception {
+    create(pod("shop", "client-7d9f", "10.0.3.7").build());
+    create(pod("shop", "pending-1", null).build());
+    // A native sidecar: the proxy among the init containers, on a moved admin port.
+    create(pod("default", "job-x1", "10.0.4.2").editSpec().withContainers(app()).withInitContainers(proxy(16002))
+        .endSpec().build());
+    // Not labelled by the injector: not watched at all.
+    create(pod("shop", "other", "10.0.3.8").editMetadata().withLabels(null).endMetadata().build());
+    pods = new ProxyPods(api.newClient(), Optional.empty());
+    pods.start();
+    List<KnownProxy> expected = List.of(new KnownProxy("default/job-x1", "10.0.4.2:16002"),
+        new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"));
+    await(() -> pods.list().equals(expected), "the two running proxies, got " + pods.list());
+
+    api.admin.pods().inNamespace("shop").withName("client-7d9f").delete();
+    create(pod("shop", "client-8e0a", "fd00::3:9").build());
+    await(() -> pods.list().equals(List.of(new KnownProxy("default/job-x1", "10.0.4.2:16002"),
+        new KnownProxy("shop/client-8e0a", "[fd00::3:9]:9990"))), "the replaced pod, got " + pods.list());
+  }
+
+  @Test
+  void inOneNamespaceOnlyThatNamespacesPods() throws Exception {
+    create(pod("shop", "client-7d9f", "10.0.3.7").build());
+    create(pod("default", "client-1", "10.0.4.7").build());
+    pods = new ProxyPods(api.newClient(), Optional.of("shop"));
+    pods.start();
+    await(() -> pods.list().equals(List.of(new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"))),
+        "shop's proxy alone, got " + pods.list());
+  }
+
+  @Test
+  void aPodWithoutTheProxysAdminPortIsNotAProxyToPoll() {
+    Pod labelledOnly = pod("shop", "odd", "10.0.3.9").editSpec().withContainers(app()).endSpec().build();
+    assertEquals(Optional.empty(), ProxyPods.proxy(labelledOnly));
+  }
+}
