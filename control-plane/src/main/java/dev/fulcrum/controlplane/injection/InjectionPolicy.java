@@ -69,10 +69,11 @@ public final class InjectionPolicy {
       // The proxy's ports would be the node's, shared by every such pod on it.
       return new Decision.Warn("hostNetwork pods get no Fulcrum proxy");
     }
-    return ports(annotations, spec);
+    return asAnnotated(annotations, spec);
   }
 
-  private Decision ports(Map<String, String> annotations, PodSpec spec) {
+  /** The proxy as the pod's annotations shape it: ports, service, CPU, kind of sidecar; or why not. */
+  private Decision asAnnotated(Map<String, String> annotations, PodSpec spec) {
     PortOrWarning outbound = port(annotations, OUTBOUND_PORT, settings.outboundPort());
     PortOrWarning admin = port(annotations, ADMIN_PORT, settings.adminPort());
     for (PortOrWarning port : List.of(outbound, admin)) {

@@ -44,6 +44,11 @@ final class ProxyPods implements AutoCloseable {
     informer.start();
   }
 
+  /** Whether the informer is watching now (after its first listing, while the API server answers). */
+  boolean watching() {
+    return informer.isWatching();
+  }
+
   List<KnownProxy> list() {
     return informer.getStore().list().stream()
         .flatMap(pod -> proxy(pod).stream())

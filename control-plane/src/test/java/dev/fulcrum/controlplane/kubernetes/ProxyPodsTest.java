@@ -73,12 +73,14 @@ class ProxyPodsTest {
     pods.start();
     List<KnownProxy> expected = List.of(new KnownProxy("default/job-x1", "10.0.4.2:16002"),
         new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"));
-    await(() -> pods.list().equals(expected), "the two running proxies, got " + pods.list());
+    await(() -> pods.list().equals(expected), "the two running proxies");
+    // The mock API server sends a watch only what happens after the watch begins.
+    await(pods::watching, "the watch");
 
     api.admin.pods().inNamespace("shop").withName("client-7d9f").delete();
     create(pod("shop", "client-8e0a", "fd00::3:9").build());
     await(() -> pods.list().equals(List.of(new KnownProxy("default/job-x1", "10.0.4.2:16002"),
-        new KnownProxy("shop/client-8e0a", "[fd00::3:9]:9990"))), "the replaced pod, got " + pods.list());
+        new KnownProxy("shop/client-8e0a", "[fd00::3:9]:9990"))), "the replaced pod");
   }
 
   @Test
@@ -88,7 +90,7 @@ class ProxyPodsTest {
     pods = new ProxyPods(api.newClient(), Optional.of("shop"));
     pods.start();
     await(() -> pods.list().equals(List.of(new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"))),
-        "shop's proxy alone, got " + pods.list());
+        "shop's proxy alone");
   }
 
   @Test
