@@ -14,6 +14,8 @@ import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +107,16 @@ public final class ControlPlaneCommand implements Callable<Integer> {
           + "a pod's fulcrum.io/admin-port annotation overrides it).")
   int proxyAdminPort;
 
+  @Option(names = "--proxy-otlp-endpoint", paramLabel = "URL",
+      description = "Where injected proxies send a span per call, over OTLP/HTTP, e.g."
+          + " http://otel-collector.observability:4318/v1/traces (default: they trace nothing).")
+  String proxyOtlpEndpoint;
+
+  @Option(names = "--proxy-trace-sampling", paramLabel = "RATIO",
+      description = "Share of calls without a trace that injected proxies start one for, 0 to 1 (default: 1);"
+          + " with --proxy-otlp-endpoint.")
+  Double proxyTraceSampling;
+
   @Override
   public Integer call() throws Exception {
     ControlPlaneConfig config = config();
@@ -147,7 +159,36 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     readable("--webhook-key", webhookKey);
     return new WebhookConfig(new InetSocketAddress(webhookAddress, webhookPort), webhookCert, webhookKey,
         new SidecarSettings(proxyImage, HostPort.parse("--proxy-xds-server", proxyXdsServer).toString(),
-            proxyOutboundPort, proxyAdminPort));
+            proxyOutboundPort, proxyAdminPort, proxyOtlpEndpoint(), proxyTraceSampling()));
+  }
+
+  /** Checked here: a URL the proxies could not use would make every injected proxy fail to start. */
+  private Optional<String> proxyOtlpEndpoint() {
+    if (proxyOtlpEndpoint == null) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(proxyOtlpEndpoint);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return Optional.of(proxyOtlpEndpoint);
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new UsageException("--proxy-otlp-endpoint: '" + proxyOtlpEndpoint + "' is not an http(s) URL");
+  }
+
+  private double proxyTraceSampling() {
+    if (proxyTraceSampling == null) {
+      return 1.0;
+    }
+    if (proxyOtlpEndpoint == null) {
+      throw new UsageException("--proxy-trace-sampling: only with --proxy-otlp-endpoint");
+    }
+    if (!(proxyTraceSampling >= 0 && proxyTraceSampling <= 1)) {
+      throw new UsageException("--proxy-trace-sampling: " + proxyTraceSampling + " is not between 0 and 1");
+    }
+    return proxyTraceSampling;
   }
 
   private static void checkPort(String flag, int port, int lowest) {

@@ -72,6 +72,21 @@ class ControlPlaneCommandTest {
   }
 
   @Test
+  void injectedProxiesTraceWhenGivenACollector() throws Exception {
+    WebhookConfig webhook = config(withWebhook("--proxy-otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",
+        "--proxy-trace-sampling", "0.05")).webhook().orElseThrow();
+    assertEquals(new SidecarSettings("fulcrum/proxy:0.1.0", "fulcrum-control-plane.fulcrum-system.svc:18000", 15001, 9990,
+        Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05), webhook.sidecar());
+    assertEquals("--proxy-otlp-endpoint: 'otel-collector:4318' is not an http(s) URL", assertThrows(UsageException.class,
+        () -> config(withWebhook("--proxy-otlp-endpoint", "otel-collector:4318"))).getMessage());
+    assertEquals("--proxy-trace-sampling: only with --proxy-otlp-endpoint", assertThrows(UsageException.class,
+        () -> config(withWebhook("--proxy-trace-sampling", "0.5"))).getMessage());
+    assertEquals("--proxy-trace-sampling: 2.0 is not between 0 and 1", assertThrows(UsageException.class,
+        () -> config(withWebhook("--proxy-otlp-endpoint", "http://c:4318/v1/traces", "--proxy-trace-sampling", "2")))
+        .getMessage());
+  }
+
+  @Test
   void flagsThatCannotBeUsedAreOneLine() throws Exception {
     assertEquals("--webhook-cert: needed with --webhook-port",
         assertThrows(UsageException.class, () -> config("--kubernetes", "--webhook-port", "8443")).getMessage());

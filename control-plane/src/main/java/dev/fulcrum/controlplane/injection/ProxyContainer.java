@@ -34,6 +34,8 @@ public final class ProxyContainer {
         // As many network threads as its CPU limit can keep busy.
         "--io-threads", String.valueOf(decision.cpu().ioThreads())));
     decision.service().ifPresent(service -> args.addAll(List.of("--service", service)));
+    settings.otlpEndpoint().ifPresent(endpoint -> args.addAll(List.of(
+        "--otlp-endpoint", endpoint, "--trace-sampling", String.valueOf(settings.traceSampling()))));
     ContainerBuilder container = new ContainerBuilder()
         .withName(NAME)
         .withImage(settings.image())

@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
+import java.util.Optional;
+
 /**
  * What an injected proxy looks like, the same for every pod: its image, the control plane it
  * subscribes to, and its default ports (a pod's annotations may move the ports, see
@@ -9,8 +11,17 @@ package dev.fulcrum.controlplane.injection;
  * @param xdsServer the control plane's ADS address as pods reach it, {@code host:port}
  * @param outboundPort where applications call the proxy, on 127.0.0.1
  * @param adminPort the proxy's admin endpoint, on the pod's IP: probes, and the dashboard's polls
+ * @param otlpEndpoint where injected proxies send their spans (their {@code --otlp-endpoint});
+ *     tracing is off without one
+ * @param traceSampling the share of calls without a trace that start one (their {@code --trace-sampling})
  */
-public record SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
+public record SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort,
+    Optional<String> otlpEndpoint, double traceSampling) {
+
+  /** Injected proxies that trace nothing. */
+  public SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
+    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), 1.0);
+  }
 
   public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";
   /** The control plane's Service in deploy/control-plane.yaml. */

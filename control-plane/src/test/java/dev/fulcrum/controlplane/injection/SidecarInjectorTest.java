@@ -257,6 +257,17 @@ class SidecarInjectorTest {
   }
 
   @Test
+  void withACollectorInjectedProxiesTrace() {
+    SidecarInjector tracing = new SidecarInjector(new SidecarSettings(SidecarSettings.DEFAULT_IMAGE,
+        SidecarSettings.DEFAULT_XDS_SERVER, 15001, 9990, Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05));
+    Pod result = apply(tracing.inject(pod(ANNOTATED), OptIn.POD).patch(), ANNOTATED);
+    Container proxy = proxy();
+    proxy.getArgs().addAll(List.of("--otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",
+        "--trace-sampling", "0.05"));
+    assertEquals(expected(ANNOTATED, proxy, PROMETHEUS), result);
+  }
+
+  @Test
   void otherSettingsReachTheContainer() {
     SidecarInjector custom = new SidecarInjector(
         new SidecarSettings("registry.example/fulcrum-proxy:dev", "cp.mesh.svc:18001", 15001, 9990));
