@@ -45,9 +45,14 @@ public record ProxyConfig(
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " is below 0");
     }
-    if (!(traceSampling >= 0 && traceSampling <= 1)) {
+    if (!isTraceSampling(traceSampling)) {
       throw new IllegalArgumentException("traceSampling: " + traceSampling + " is not between 0 and 1");
     }
+  }
+
+  /** Whether {@code ratio} is a share of calls, 0 to 1 (NaN is not). */
+  public static boolean isTraceSampling(double ratio) {
+    return ratio >= 0 && ratio <= 1;
   }
 
   /** The network threads to start: as configured, else one per core. */

@@ -10,6 +10,7 @@ import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.controlplane.source.LinkSource;
+import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -180,12 +181,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
 
   private double proxyTraceSampling() {
     if (proxyTraceSampling == null) {
-      return 1.0;
+      return ProxyConfig.DEFAULT_TRACE_SAMPLING;
     }
     if (proxyOtlpEndpoint == null) {
       throw new UsageException("--proxy-trace-sampling: only with --proxy-otlp-endpoint");
     }
-    if (!(proxyTraceSampling >= 0 && proxyTraceSampling <= 1)) {
+    if (!ProxyConfig.isTraceSampling(proxyTraceSampling)) {
       throw new UsageException("--proxy-trace-sampling: " + proxyTraceSampling + " is not between 0 and 1");
     }
     return proxyTraceSampling;

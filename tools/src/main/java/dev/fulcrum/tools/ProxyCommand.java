@@ -83,7 +83,7 @@ public final class ProxyCommand implements Callable<Integer> {
     if (ioThreads < 0) {
       throw new UsageException("--io-threads: " + ioThreads + " is below 0");
     }
-    if (!(traceSampling >= 0 && traceSampling <= 1)) {
+    if (!ProxyConfig.isTraceSampling(traceSampling)) {
       throw new UsageException("--trace-sampling: " + traceSampling + " is not between 0 and 1");
     }
     QuickControlPlane embedded = null;

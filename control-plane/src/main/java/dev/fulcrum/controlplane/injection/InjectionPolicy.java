@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Whether a pod gets a proxy, and on which ports (pure). The pod's own annotations win over its
@@ -49,8 +48,7 @@ public final class InjectionPolicy {
     if (spec == null) {
       return new Decision.Skip("no spec");
     }
-    if (Stream.concat(orEmpty(spec.getContainers()).stream(), orEmpty(spec.getInitContainers()).stream())
-        .anyMatch(container -> ProxyContainer.NAME.equals(container.getName()))) {
+    if (ProxyContainer.find(spec).isPresent()) {
       return new Decision.Skip("already has " + ProxyContainer.NAME);
     }
     Map<String, String> annotations = annotations(pod);
@@ -59,8 +57,7 @@ public final class InjectionPolicy {
       return new Decision.Skip(INJECT + ": " + DISABLED);
     }
     if (inject != null && !ENABLED.equals(inject)) {
-      return new Decision.Warn(INJECT + ": '" + inject + "' is neither " + ENABLED + " nor " + DISABLED
-          + "; no proxy injected");
+      return neitherEnabledNorDisabled(INJECT, inject);
     }
     if (inject == null && optIn == OptIn.POD) {
       return new Decision.Skip("not opted in");
@@ -106,10 +103,14 @@ public final class InjectionPolicy {
     }
     String nativeSidecar = annotations.getOrDefault(NATIVE_SIDECAR, DISABLED);
     if (!ENABLED.equals(nativeSidecar) && !DISABLED.equals(nativeSidecar)) {
-      return new Decision.Warn(NATIVE_SIDECAR + ": '" + nativeSidecar + "' is neither " + ENABLED + " nor " + DISABLED
-          + "; no proxy injected");
+      return neitherEnabledNorDisabled(NATIVE_SIDECAR, nativeSidecar);
     }
     return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar));
+  }
+
+  private static Decision.Warn neitherEnabledNorDisabled(String annotation, String value) {
+    return new Decision.Warn(annotation + ": '" + value + "' is neither " + ENABLED + " nor " + DISABLED
+        + "; no proxy injected");
   }
 
   /** A Link's service as the CRD allows it: a host name, a colon, a port. */

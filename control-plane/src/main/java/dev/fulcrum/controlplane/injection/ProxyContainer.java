@@ -3,11 +3,14 @@ package dev.fulcrum.controlplane.injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The proxy container injected into a pod (pure). */
 public final class ProxyContainer {
@@ -16,6 +19,14 @@ public final class ProxyContainer {
   public static final String ADMIN_PORT_NAME = "fulcrum-admin";
 
   private ProxyContainer() {}
+
+  /** The proxy among the pod's containers or init containers (where a native sidecar is), if it has one. */
+  public static Optional<Container> find(PodSpec spec) {
+    return Stream.concat(InjectionPolicy.orEmpty(spec.getContainers()).stream(),
+            InjectionPolicy.orEmpty(spec.getInitContainers()).stream())
+        .filter(container -> NAME.equals(container.getName()))
+        .findFirst();
+  }
 
   /**
    * The proxy for {@code settings} as {@code decision} has it: ports, service and CPU. It listens

@@ -1,10 +1,9 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import com.google.common.net.HostAndPort;
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.injection.ProxyContainer;
 import dev.fulcrum.controlplane.source.KnownProxy;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -14,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +59,12 @@ final class ProxyPods implements AutoCloseable {
     if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getPodIP() == null) {
       return Optional.empty();
     }
-    String ip = pod.getStatus().getPodIP();
-    String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    return Stream.concat(containers(pod.getSpec().getContainers()), containers(pod.getSpec().getInitContainers()))
-        .filter(container -> ProxyContainer.NAME.equals(container.getName()))
-        .flatMap(container -> container.getPorts() == null ? Stream.empty() : container.getPorts().stream())
-        .filter(port -> ProxyContainer.ADMIN_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
-        .map(ContainerPort::getContainerPort)
-        .findFirst()
-        .map(port -> new KnownProxy(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), host + ":" + port));
-  }
-
-  private static Stream<Container> containers(List<Container> containers) {
-    return containers == null ? Stream.empty() : containers.stream();
+    return ProxyContainer.find(pod.getSpec())
+        .flatMap(container -> container.getPorts() == null ? Optional.empty() : container.getPorts().stream()
+            .filter(port -> ProxyContainer.ADMIN_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
+            .findFirst())
+        .map(port -> new KnownProxy(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+            HostAndPort.fromParts(pod.getStatus().getPodIP(), port.getContainerPort()).toString()));
   }
 
   @Override

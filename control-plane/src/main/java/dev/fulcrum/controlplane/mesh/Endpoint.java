@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.mesh;
 
+import com.google.common.net.HostAndPort;
+
 /**
  * One backend address, and whether it takes new calls.
  *
@@ -21,7 +23,7 @@ public record Endpoint(String address, int port, Health health) {
 
   @Override
   public String toString() {
-    String socket = address.contains(":") ? "[" + address + "]:" + port : address + ":" + port;
+    String socket = HostAndPort.fromParts(address, port).toString(); // [v6]:port
     return healthy() ? socket : socket + " (" + health.name().toLowerCase(java.util.Locale.ROOT) + ")";
   }
 }

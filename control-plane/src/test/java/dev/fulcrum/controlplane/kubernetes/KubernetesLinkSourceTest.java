@@ -103,13 +103,7 @@ class KubernetesLinkSourceTest {
   }
 
   private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!Boolean.TRUE.equals(condition.get())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(10);
-    }
+    Await.until(condition, Duration.ofSeconds(5), what);
   }
 
   @Test

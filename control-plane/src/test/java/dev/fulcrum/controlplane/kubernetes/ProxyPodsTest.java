@@ -1,7 +1,6 @@
 package dev.fulcrum.controlplane.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.source.KnownProxy;
@@ -9,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -53,11 +53,7 @@ class ProxyPodsTest {
   }
 
   private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!condition.get()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-      Thread.sleep(20);
-    }
+    Await.until(condition, Duration.ofSeconds(20), what);
   }
 
   @Test
