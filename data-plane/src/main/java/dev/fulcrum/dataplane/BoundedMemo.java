@@ -6,7 +6,7 @@ import java.util.function.Function;
 
 /**
  * Values made once per key and kept, for keys that come from outside the proxy (method names,
- * backend addresses, route configs): up to {@code capacity} of them, so the map cannot grow without
+ * backend addresses): up to {@code capacity} of them, so the map cannot grow without
  * bound; past that, a value is made afresh each time it is asked for.
  */
 public final class BoundedMemo<K, V> {

@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every proxy of the {@link ProxyDirectory} at its {@code /stats} every {@link #INTERVAL}, asynchronously and with short
- * timeouts: a proxy that does not answer is marked so, and delays nothing else.
+ * Polls every proxy of the {@link ProxyDirectory} at its {@code /stats} every {@link #INTERVAL},
+ * asynchronously and with short timeouts: a proxy that does not answer is marked so, and delays
+ * nothing else.
  */
 @Singleton
 public final class ProxyStatsCollector implements AutoCloseable {

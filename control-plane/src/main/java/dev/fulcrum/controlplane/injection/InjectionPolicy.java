@@ -17,13 +17,13 @@ import java.util.Optional;
 public final class InjectionPolicy {
   public static final String INJECT = "fulcrum.io/inject";
   public static final String ENABLED = "enabled";
+  public static final String DISABLED = "disabled";
   /**
    * The label the injector puts on every pod it gives a proxy, so that the control plane can watch
    * those pods alone (every replica's dashboard then shows every proxy).
    */
   public static final String PROXY_LABEL = "fulcrum.io/proxy";
   public static final String INJECTED = "injected";
-  public static final String DISABLED = "disabled";
   /** Moves the proxy's ports when the application needs the defaults. */
   public static final String OUTBOUND_PORT = "fulcrum.io/outbound-port";
   public static final String ADMIN_PORT = "fulcrum.io/admin-port";
