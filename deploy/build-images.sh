@@ -62,7 +62,7 @@ cp "${dataplane[@]}" "$dataplane_jar" "$tools_jar" "$work/proxy/lib/"
 cp "$root/tools/proxy.jvm" "$work/proxy/"
 for jar in "${everything[@]}"; do
   case "$(basename "$jar")" in
-    fulcrum-api-*|picocli-*|slf4j-simple-*|HdrHistogram-*) cp "$jar" "$work/proxy/lib/" ;;
+    picocli-*|slf4j-simple-*|HdrHistogram-*) cp "$jar" "$work/proxy/lib/" ;;
   esac
 done
 # The classes the proxy's image archives for class data sharing: those loaded by a run of the demo

@@ -1,6 +1,7 @@
 package dev.fulcrum.dataplane;
 
 import dev.fulcrum.dataplane.admin.AdminServer;
+import dev.fulcrum.dataplane.admin.Readiness;
 import dev.fulcrum.dataplane.forward.EventLoops;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
@@ -27,11 +28,11 @@ public final class Proxy implements AutoCloseable {
   private final EventLoops eventLoops;
   private final AdminServer admin;
   private final Tracing tracing;
-  private volatile boolean serving;
+  private final Readiness readiness;
 
   @Inject
   Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
-      EventLoops eventLoops, AdminServer admin, Tracing tracing) {
+      EventLoops eventLoops, AdminServer admin, Tracing tracing, Readiness readiness) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
@@ -39,15 +40,17 @@ public final class Proxy implements AutoCloseable {
     this.eventLoops = eventLoops;
     this.admin = admin;
     this.tracing = tracing;
+    this.readiness = readiness;
   }
 
   public Proxy start() throws Exception {
-    admin.start(() -> serving);
+    admin.start();
     // The control plane learns the admin address from the node metadata, to gather stats.
     bootstrap.install(admin.port());
-    config.service().ifPresent(upstreams::warmUp);
+    // Subscribes now: the first calls need not wait for the configuration, and /ready can tell it came.
+    upstreams.warmUp(readiness.awaitedService());
     server.start();
-    serving = true;
+    readiness.listening(true);
     log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
         config.listenAddress().getHostString(), server.port(),
         config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
@@ -65,7 +68,7 @@ public final class Proxy implements AutoCloseable {
 
   @Override
   public void close() {
-    serving = false;
+    readiness.listening(false);
     server.close();
     upstreams.close();
     eventLoops.close();

@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane;
 
+import dev.fulcrum.contract.ProxyFlags;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
@@ -37,22 +38,15 @@ public record ProxyConfig(
     int ioThreads) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-  public static final int DEFAULT_ADMIN_PORT = 9990;
   public static final int DEFAULT_IO_THREADS = 1;
-  public static final double DEFAULT_TRACE_SAMPLING = 1.0;
 
   public ProxyConfig {
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " is below 0");
     }
-    if (!isTraceSampling(traceSampling)) {
+    if (!ProxyFlags.isTraceSampling(traceSampling)) {
       throw new IllegalArgumentException("traceSampling: " + traceSampling + " is not between 0 and 1");
     }
-  }
-
-  /** Whether {@code ratio} is a share of calls, 0 to 1 (NaN is not). */
-  public static boolean isTraceSampling(double ratio) {
-    return ratio >= 0 && ratio <= 1;
   }
 
   /** The network threads to start: as configured, else one per core. */
@@ -63,7 +57,7 @@ public record ProxyConfig(
   /** A proxy on loopback with defaults for the rest (any free admin port): for tests and embedding. */
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
-        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), DEFAULT_TRACE_SAMPLING,
+        DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING,
         true, DEFAULT_IO_THREADS);
   }
 

@@ -3,6 +3,10 @@ package dev.fulcrum.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.stats.BackendStats;
+import dev.fulcrum.contract.stats.ProxyStats;
+import dev.fulcrum.contract.stats.ServiceStats;
+import dev.fulcrum.contract.stats.StatsJson;
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import io.grpc.Channel;
@@ -13,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -104,16 +109,18 @@ class TelemetryTest {
   @Test
   void statsGiveEachBackendsCallsAndLatency() throws Exception {
     Calls.sequence(channel, 50);
-    String stats = get("/stats").body();
-    assertTrue(stats.startsWith("{\"services\":[{\"service\":\"" + Mesh.SERVICE + "\""), stats);
+    // Read as the dashboard reads it: through the contract's messages.
+    ProxyStats stats = StatsJson.read(get("/stats").body());
+    assertEquals(List.of(Mesh.SERVICE), stats.getServicesList().stream().map(ServiceStats::getService).toList(),
+        stats.toString());
     for (int i = 1; i <= 2; i++) {
-      Matcher row = Pattern.compile("\\{\"backend\":\"" + Pattern.quote(backend(mesh, i))
-          + "\",\"requests\":(\\d+),\"failures\":(\\d+),\"p50_ms\":([0-9.]+),\"p99_ms\":([0-9.]+)}").matcher(stats);
-      assertTrue(row.find(), stats);
-      assertTrue(Long.parseLong(row.group(1)) >= 20, stats);
-      double p50 = Double.parseDouble(row.group(3));
-      double p99 = Double.parseDouble(row.group(4));
-      assertTrue(p50 > 0 && p50 <= p99, stats);
+      String backend = backend(mesh, i);
+      BackendStats row = stats.getServices(0).getBackendsList().stream()
+          .filter(b -> b.getBackend().equals(backend)).findFirst()
+          .orElseThrow(() -> new AssertionError("no row for " + backend + " in " + stats));
+      assertTrue(row.getRequests() >= 20, row.toString());
+      assertEquals(0, row.getFailures(), row.toString());
+      assertTrue(row.getP50Ms() > 0 && row.getP50Ms() <= row.getP99Ms(), row.toString());
     }
   }
 

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.Strategy;
 import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.RoutePolicy;
-import dev.fulcrum.controlplane.mesh.Strategy;
 import dev.fulcrum.controlplane.mesh.Target;
 import dev.fulcrum.controlplane.xds.XdsCache;
 import dev.fulcrum.controlplane.xds.XdsResources;

@@ -1,6 +1,7 @@
 package dev.fulcrum.tools;
 
 import dev.fulcrum.api.link.LinkYaml;
+import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
@@ -10,7 +11,6 @@ import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.controlplane.source.LinkSource;
-import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -181,12 +181,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
 
   private double proxyTraceSampling() {
     if (proxyTraceSampling == null) {
-      return ProxyConfig.DEFAULT_TRACE_SAMPLING;
+      return ProxyFlags.DEFAULT_TRACE_SAMPLING;
     }
     if (proxyOtlpEndpoint == null) {
       throw new UsageException("--proxy-trace-sampling: only with --proxy-otlp-endpoint");
     }
-    if (!ProxyConfig.isTraceSampling(proxyTraceSampling)) {
+    if (!ProxyFlags.isTraceSampling(proxyTraceSampling)) {
       throw new UsageException("--proxy-trace-sampling: " + proxyTraceSampling + " is not between 0 and 1");
     }
     return proxyTraceSampling;

@@ -1,5 +1,7 @@
 package dev.fulcrum.tools;
 
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
@@ -14,17 +16,17 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "proxy", mixinStandardHelpOptions = true,
+@Command(name = ProxyFlags.COMMAND, mixinStandardHelpOptions = true,
     description = {
         "Runs the data-plane proxy: takes any gRPC call on --listen-port and balances each request.",
         "Either subscribe to a control plane (--xds-server, with --service to fix the service), or use",
         "the quick form --target-ports, which embeds a control plane serving one Link for those ports."})
 public final class ProxyCommand implements Callable<Integer> {
 
-  @Option(names = "--listen-port", defaultValue = "8080", description = "Port for applications' calls (default: ${DEFAULT-VALUE}).")
+  @Option(names = ProxyFlags.LISTEN_PORT, defaultValue = "8080", description = "Port for applications' calls (default: ${DEFAULT-VALUE}).")
   int listenPort;
 
-  @Option(names = "--listen-address", defaultValue = "127.0.0.1",
+  @Option(names = ProxyFlags.LISTEN_ADDRESS, defaultValue = "127.0.0.1",
       description = "Address for applications' calls (default: ${DEFAULT-VALUE}, like a sidecar).")
   String listenAddress;
 
@@ -32,19 +34,19 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Largest message passed, in bytes (default: ${DEFAULT-VALUE}).")
   int maxMessageBytes;
 
-  @Option(names = "--admin-port", defaultValue = "" + ProxyConfig.DEFAULT_ADMIN_PORT,
+  @Option(names = ProxyFlags.ADMIN_PORT, defaultValue = "" + AdminPaths.DEFAULT_PORT,
       description = "Port of the admin endpoint: /metrics, /stats, /config_dump, /ready, /live (default: ${DEFAULT-VALUE}).")
   int adminPort;
 
-  @Option(names = "--admin-address", defaultValue = "127.0.0.1",
+  @Option(names = ProxyFlags.ADMIN_ADDRESS, defaultValue = "127.0.0.1",
       description = "Address of the admin endpoint (default: ${DEFAULT-VALUE}).")
   String adminAddress;
 
-  @Option(names = "--otlp-endpoint", paramLabel = "URL",
+  @Option(names = ProxyFlags.OTLP_ENDPOINT, paramLabel = "URL",
       description = "Export a span per call over OTLP/HTTP to this URL, e.g. http://localhost:4318/v1/traces (default: tracing off).")
   String otlpEndpoint;
 
-  @Option(names = "--trace-sampling", defaultValue = "" + ProxyConfig.DEFAULT_TRACE_SAMPLING, paramLabel = "RATIO",
+  @Option(names = ProxyFlags.TRACE_SAMPLING, defaultValue = "" + ProxyFlags.DEFAULT_TRACE_SAMPLING, paramLabel = "RATIO",
       description = "Share of calls that start a trace, 0 to 1 (default: ${DEFAULT-VALUE}). A call that comes with a"
           + " traceparent is traced as its caller decided.")
   double traceSampling;
@@ -52,7 +54,7 @@ public final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--no-metrics", description = "Measure nothing (to see what metrics cost).")
   boolean noMetrics;
 
-  @Option(names = "--io-threads", defaultValue = "" + ProxyConfig.DEFAULT_IO_THREADS, paramLabel = "N",
+  @Option(names = ProxyFlags.IO_THREADS, defaultValue = "" + ProxyConfig.DEFAULT_IO_THREADS, paramLabel = "N",
       description = "Network threads, 0 for one per core (default: ${DEFAULT-VALUE}: a call never changes threads, and the"
           + " proxy uses one core at most). More for many busy connections on a machine with cores to spare.")
   int ioThreads;
@@ -70,10 +72,10 @@ public final class ProxyCommand implements Callable<Integer> {
   }
 
   static final class ControlPlaneFlags {
-    @Option(names = "--xds-server", required = true, paramLabel = "HOST:PORT", description = "The control plane's ADS address.")
+    @Option(names = ProxyFlags.XDS_SERVER, required = true, paramLabel = "HOST:PORT", description = "The control plane's ADS address.")
     String xdsServer;
 
-    @Option(names = "--service", paramLabel = "NAME:PORT",
+    @Option(names = ProxyFlags.SERVICE, paramLabel = "NAME:PORT",
         description = "Send every call to this Link's service (default: the service each call's :authority names).")
     String service;
   }
@@ -83,7 +85,7 @@ public final class ProxyCommand implements Callable<Integer> {
     if (ioThreads < 0) {
       throw new UsageException("--io-threads: " + ioThreads + " is below 0");
     }
-    if (!ProxyConfig.isTraceSampling(traceSampling)) {
+    if (!ProxyFlags.isTraceSampling(traceSampling)) {
       throw new UsageException("--trace-sampling: " + traceSampling + " is not between 0 and 1");
     }
     QuickControlPlane embedded = null;

@@ -1,6 +1,6 @@
 package dev.fulcrum.controlplane.dashboard;
 
-import com.google.protobuf.Value;
+import dev.fulcrum.contract.NodeMetadata;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
@@ -16,13 +15,11 @@ import javax.inject.Singleton;
 
 /**
  * The proxies connected over ADS right now, by stream: a proxy names its admin endpoint in its
- * node metadata ({@value #ADMIN_KEY}), and grpc-xds sends the node only on a stream's first request,
+ * node metadata ({@link NodeMetadata}), and grpc-xds sends the node only on a stream's first request,
  * so each stream is read once and forgotten when it closes.
  */
 @Singleton
 public final class ConnectedProxies implements DiscoveryServerCallbacks, ProxyDirectory {
-  public static final String ADMIN_KEY = "fulcrum.dev/admin";
-
   private final Map<Long, ConnectedProxy> byStream = new ConcurrentHashMap<>();
 
   @Inject
@@ -54,15 +51,8 @@ public final class ConnectedProxies implements DiscoveryServerCallbacks, ProxyDi
 
   private void remember(long streamId, Node node) {
     // Plain grpc-xds applications have no admin endpoint: they are clients, not proxies.
-    admin(node).ifPresent(admin -> byStream.putIfAbsent(streamId, new ConnectedProxy(node.getId(), admin)));
-  }
-
-  private static Optional<String> admin(Node node) {
-    Value value = node.getMetadata().getFieldsMap().get(ADMIN_KEY);
-    if (value == null || value.getStringValue().isBlank()) {
-      return Optional.empty();
-    }
-    return Optional.of(value.getStringValue());
+    NodeMetadata.of(node.getMetadata()).admin()
+        .ifPresent(admin -> byStream.putIfAbsent(streamId, new ConnectedProxy(node.getId(), admin)));
   }
 
   @Override

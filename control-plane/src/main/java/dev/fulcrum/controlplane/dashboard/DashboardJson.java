@@ -6,8 +6,9 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON of a proxy's {@code /stats} and of the dashboard's {@code /api/stats}, both snake_case
- * ({@code p50_ms}). Unknown fields are ignored, so either side can add some.
+ * The JSON of the dashboard's {@code /api/stats}, snake_case ({@code p50_ms}) like a proxy's
+ * {@code /stats} (read with the contract's {@code StatsJson}). Unknown fields are ignored, so
+ * either side can add some.
  */
 public final class DashboardJson {
   private final JsonMapper mapper = JsonMapper.builder()
@@ -17,11 +18,6 @@ public final class DashboardJson {
 
   @Inject
   public DashboardJson() {}
-
-  /** Throws {@link tools.jackson.core.JacksonException} when {@code json} is not a proxy's stats. */
-  public ProxyStats proxyStats(String json) {
-    return mapper.readValue(json, ProxyStats.class);
-  }
 
   public MeshStats meshStats(String json) {
     return mapper.readValue(json, MeshStats.class);

@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.dashboard;
 
+import dev.fulcrum.contract.stats.ProxyStats;
 import java.util.Optional;
 
 /**

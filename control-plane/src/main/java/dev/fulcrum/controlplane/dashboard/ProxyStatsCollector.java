@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.dashboard;
 
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.stats.StatsJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +34,6 @@ public final class ProxyStatsCollector implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
   private final ProxyDirectory proxies;
-  private final DashboardJson json;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1) // the JDK server behind /stats speaks HTTP/1.1 only
       .connectTimeout(CONNECT_TIMEOUT)
@@ -42,9 +43,8 @@ public final class ProxyStatsCollector implements AutoCloseable {
   private ScheduledExecutorService scheduler;
 
   @Inject
-  ProxyStatsCollector(ProxyDirectory proxies, DashboardJson json) {
+  ProxyStatsCollector(ProxyDirectory proxies) {
     this.proxies = proxies;
-    this.json = json;
   }
 
   public synchronized void start() {
@@ -80,7 +80,7 @@ public final class ProxyStatsCollector implements AutoCloseable {
   private void poll(ConnectedProxy proxy) {
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(URI.create("http://" + proxy.admin() + "/stats"))
+      request = HttpRequest.newBuilder(URI.create("http://" + proxy.admin() + AdminPaths.STATS))
           .timeout(REQUEST_TIMEOUT)
           .build();
     } catch (IllegalArgumentException e) {
@@ -91,12 +91,12 @@ public final class ProxyStatsCollector implements AutoCloseable {
       if (error != null) {
         record(proxy, null, describe(error));
       } else if (response.statusCode() != 200) {
-        record(proxy, null, "/stats answered HTTP " + response.statusCode());
+        record(proxy, null, AdminPaths.STATS + " answered HTTP " + response.statusCode());
       } else {
         try {
-          record(proxy, new ProxyPoll.Sample(System.nanoTime(), json.proxyStats(response.body())), null);
+          record(proxy, new ProxyPoll.Sample(System.nanoTime(), StatsJson.read(response.body())), null);
         } catch (RuntimeException e) {
-          record(proxy, null, "/stats is not stats JSON: " + e.getMessage());
+          record(proxy, null, AdminPaths.STATS + " is not stats JSON: " + e.getMessage());
         }
       }
     });

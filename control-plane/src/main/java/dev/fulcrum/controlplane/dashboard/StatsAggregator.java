@@ -1,5 +1,8 @@
 package dev.fulcrum.controlplane.dashboard;
 
+import dev.fulcrum.contract.stats.BackendStats;
+import dev.fulcrum.contract.stats.ProxyStats;
+import dev.fulcrum.contract.stats.ServiceStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,23 +56,23 @@ public final class StatsAggregator {
 
   private static void add(Map<String, Map<String, Sum>> sums, ProxyPoll.Sample latest, ProxyPoll.Sample previous) {
     double seconds = previous == null ? 0 : (latest.atNanos() - previous.atNanos()) / 1e9;
-    for (ProxyStats.Service service : latest.stats().services()) {
-      for (ProxyStats.Backend backend : service.backends()) {
-        Sum sum = sums.computeIfAbsent(service.service(), s -> new TreeMap<>())
-            .computeIfAbsent(backend.backend(), b -> new Sum());
-        sum.requests += backend.requests();
-        sum.failures += backend.failures();
-        sum.p50TimesRequests += backend.p50Ms() * backend.requests();
-        sum.p99Max = Math.max(sum.p99Max, backend.p99Ms());
+    for (ServiceStats service : latest.stats().getServicesList()) {
+      for (BackendStats backend : service.getBackendsList()) {
+        Sum sum = sums.computeIfAbsent(service.getService(), s -> new TreeMap<>())
+            .computeIfAbsent(backend.getBackend(), b -> new Sum());
+        sum.requests += backend.getRequests();
+        sum.failures += backend.getFailures();
+        sum.p50TimesRequests += backend.getP50Ms() * backend.getRequests();
+        sum.p99Max = Math.max(sum.p99Max, backend.getP99Ms());
         sum.proxies++;
         if (seconds > 0) {
-          ProxyStats.Backend before = previous.stats().find(service.service(), backend.backend());
-          long requests = backend.requests() - (before == null ? 0 : before.requests());
-          long failures = backend.failures() - (before == null ? 0 : before.failures());
+          BackendStats before = find(previous.stats(), service.getService(), backend.getBackend());
+          long requests = backend.getRequests() - (before == null ? 0 : before.getRequests());
+          long failures = backend.getFailures() - (before == null ? 0 : before.getFailures());
           if (requests < 0 || failures < 0) {
             // Counters went back: the proxy restarted in between, so all it counted is new.
-            requests = backend.requests();
-            failures = backend.failures();
+            requests = backend.getRequests();
+            failures = backend.getFailures();
           }
           sum.rps += requests / seconds;
           sum.windowRequests += requests;
@@ -77,6 +80,20 @@ public final class StatsAggregator {
         }
       }
     }
+  }
+
+  /** The row of {@code service} and {@code backend} in {@code stats}, or null. */
+  static BackendStats find(ProxyStats stats, String service, String backend) {
+    for (ServiceStats s : stats.getServicesList()) {
+      if (s.getService().equals(service)) {
+        for (BackendStats b : s.getBackendsList()) {
+          if (b.getBackend().equals(backend)) {
+            return b;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private static MeshStats.Backend row(String backend, Sum sum) {

@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.ProxyFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -36,17 +38,17 @@ public final class ProxyContainer {
    * node id from the host name, which in a pod is the pod's name: nothing to mount.
    */
   public static Container of(SidecarSettings settings, Decision.Inject decision) {
-    List<String> args = new ArrayList<>(List.of("proxy",
-        "--listen-address", "127.0.0.1",
-        "--listen-port", String.valueOf(decision.outboundPort()),
-        "--xds-server", settings.xdsServer(),
-        "--admin-address", "0.0.0.0",
-        "--admin-port", String.valueOf(decision.adminPort()),
+    List<String> args = new ArrayList<>(List.of(ProxyFlags.COMMAND,
+        ProxyFlags.LISTEN_ADDRESS, "127.0.0.1",
+        ProxyFlags.LISTEN_PORT, String.valueOf(decision.outboundPort()),
+        ProxyFlags.XDS_SERVER, settings.xdsServer(),
+        ProxyFlags.ADMIN_ADDRESS, "0.0.0.0",
+        ProxyFlags.ADMIN_PORT, String.valueOf(decision.adminPort()),
         // As many network threads as its CPU limit can keep busy.
-        "--io-threads", String.valueOf(decision.cpu().ioThreads())));
-    decision.service().ifPresent(service -> args.addAll(List.of("--service", service)));
+        ProxyFlags.IO_THREADS, String.valueOf(decision.cpu().ioThreads())));
+    decision.service().ifPresent(service -> args.addAll(List.of(ProxyFlags.SERVICE, service)));
     settings.otlpEndpoint().ifPresent(endpoint -> args.addAll(List.of(
-        "--otlp-endpoint", endpoint, "--trace-sampling", String.valueOf(settings.traceSampling()))));
+        ProxyFlags.OTLP_ENDPOINT, endpoint, ProxyFlags.TRACE_SAMPLING, String.valueOf(settings.traceSampling()))));
     ContainerBuilder container = new ContainerBuilder()
         .withName(NAME)
         .withImage(settings.image())
@@ -56,8 +58,8 @@ public final class ProxyContainer {
           .withName(ADMIN_PORT_NAME).withContainerPort(decision.adminPort()).withProtocol("TCP")
         .endPort()
         // Ready once it has started serving; alive while its admin endpoint answers.
-        .withReadinessProbe(probe("/ready", decision.adminPort(), 1, 5))
-        .withLivenessProbe(probe("/live", decision.adminPort(), 10, 10))
+        .withReadinessProbe(probe(AdminPaths.READY, decision.adminPort(), 1, 5))
+        .withLivenessProbe(probe(AdminPaths.LIVE, decision.adminPort(), 10, 10))
         .withNewResources()
           .addToRequests("cpu", decision.cpu().request())
           .addToRequests("memory", new Quantity("128Mi"))
@@ -74,7 +76,7 @@ public final class ProxyContainer {
       // An init container that keeps running; the kubelet starts the pod's next containers once
       // this probe passes, that is once the proxy has its configuration (up to 2 minutes).
       container.withRestartPolicy("Always")
-          .withStartupProbe(new ProbeBuilder(probe("/ready", decision.adminPort(), 0, 1)).withFailureThreshold(120).build());
+          .withStartupProbe(new ProbeBuilder(probe(AdminPaths.READY, decision.adminPort(), 0, 1)).withFailureThreshold(120).build());
     }
     return container.build();
   }

@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.ProxyFlags;
 import java.util.Optional;
 
 /**
@@ -20,14 +22,14 @@ public record SidecarSettings(String image, String xdsServer, int outboundPort, 
 
   /** Injected proxies that trace nothing. */
   public SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
-    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), 1.0);
+    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING);
   }
 
   public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";
   /** The control plane's Service in deploy/control-plane.yaml. */
   public static final String DEFAULT_XDS_SERVER = "fulcrum-control-plane.fulcrum-system.svc:18000";
   public static final int DEFAULT_OUTBOUND_PORT = 15001;
-  public static final int DEFAULT_ADMIN_PORT = 9990;
+  public static final int DEFAULT_ADMIN_PORT = AdminPaths.DEFAULT_PORT;
 
   public static SidecarSettings defaults() {
     return new SidecarSettings(DEFAULT_IMAGE, DEFAULT_XDS_SERVER, DEFAULT_OUTBOUND_PORT, DEFAULT_ADMIN_PORT);

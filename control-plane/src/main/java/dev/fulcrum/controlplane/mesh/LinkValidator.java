@@ -2,10 +2,12 @@ package dev.fulcrum.controlplane.mesh;
 
 import dev.fulcrum.api.link.Durations;
 import dev.fulcrum.api.link.Link;
-import dev.fulcrum.api.link.LinkSpec;
 import dev.fulcrum.api.link.LinkSpec.RouteSpec;
 import dev.fulcrum.api.link.LinkSpec.TargetRef;
+import dev.fulcrum.api.link.LinkSpec;
 import dev.fulcrum.api.link.Policy;
+import dev.fulcrum.contract.Limits;
+import dev.fulcrum.contract.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -145,8 +147,8 @@ public final class LinkValidator {
     int retries = inherited.retries();
     if (policy.retries() != null) {
       retries = policy.retries();
-      if (retries < 0 || retries > RoutePolicy.MAX_RETRIES) {
-        errors.add(field + ".retries: " + retries + " is not between 0 and " + RoutePolicy.MAX_RETRIES);
+      if (retries < 0 || retries > Limits.MAX_RETRIES) {
+        errors.add(field + ".retries: " + retries + " is not between 0 and " + Limits.MAX_RETRIES);
       }
     }
     double budget = inherited.retryBudget();

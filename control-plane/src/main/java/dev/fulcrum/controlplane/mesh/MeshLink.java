@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.mesh;
 
+import dev.fulcrum.contract.Strategy;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.mesh;
 
+import dev.fulcrum.contract.BalancingConfig;
+import dev.fulcrum.contract.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +15,10 @@ import java.util.Optional;
  * @param retryBudget the extra load retries may add, as a fraction of calls (Link-wide)
  */
 public record RoutePolicy(Optional<Duration> requestTimeout, List<RetryOn> retryOn, int retries, double retryBudget) {
-  /** Retries when a Link lists retry-on codes but no number. */
-  public static final int DEFAULT_RETRIES = 2;
-  public static final int MAX_RETRIES = 10;
   /** Linkerd's default: retries may add 20% to the calls. */
-  public static final double DEFAULT_RETRY_BUDGET = 0.2;
+  public static final double DEFAULT_RETRY_BUDGET = BalancingConfig.DEFAULT.retryBudgetRatio();
   public static final RoutePolicy NONE =
-      new RoutePolicy(Optional.empty(), List.of(), DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET);
+      new RoutePolicy(Optional.empty(), List.of(), Limits.DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET);
 
   public RoutePolicy {
     retryOn = List.copyOf(retryOn);

@@ -3,9 +3,9 @@ package dev.fulcrum.controlplane.xds;
 import com.github.xds.type.v3.TypedStruct;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
-import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
-import com.google.protobuf.Value;
+import dev.fulcrum.contract.BalancingConfig;
+import dev.fulcrum.contract.Strategy;
 import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
@@ -14,7 +14,6 @@ import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.MethodRoute;
 import dev.fulcrum.controlplane.mesh.RetryOn;
 import dev.fulcrum.controlplane.mesh.RoutePolicy;
-import dev.fulcrum.controlplane.mesh.Strategy;
 import dev.fulcrum.controlplane.mesh.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
@@ -48,7 +47,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 
@@ -73,14 +71,6 @@ public final class XdsTranslator {
       .setBaseInterval(com.google.protobuf.Duration.newBuilder().setNanos(25_000_000))
       .setMaxInterval(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000))
       .build();
-  /**
-   * The names Fulcrum's proxies register their balancing policies under (data-plane's
-   * {@code balance} providers), sent as TypedStruct type URLs (gRFC A52).
-   */
-  static final String ROUND_ROBIN_POLICY = "fulcrum.round_robin";
-  static final String LEAST_LOADED_POLICY = "fulcrum.least_loaded";
-  static final String RANDOM_POLICY = "fulcrum.random";
-  static final String PEAK_EWMA_POLICY = "fulcrum.peak_ewma";
 
   @Inject
   public XdsTranslator() {}
@@ -212,12 +202,11 @@ public final class XdsTranslator {
    * grpc-xds app) takes that instead of rejecting the whole update.
    */
   static Cluster cluster(String name, Strategy strategy, double retryBudget) {
-    LoadBalancingPolicy policy = switch (strategy) {
-      case ROUND_ROBIN -> policies(ROUND_ROBIN_POLICY, retryBudget, roundRobin());
-      case LEAST_LOADED -> policies(LEAST_LOADED_POLICY, retryBudget, leastRequest());
-      case RANDOM -> policies(RANDOM_POLICY, retryBudget, roundRobin());
-      case PEAK_EWMA -> policies(PEAK_EWMA_POLICY, retryBudget, leastRequest());
+    TypedExtensionConfig fallback = switch (strategy.fallback()) {
+      case ROUND_ROBIN -> roundRobin();
+      case LEAST_REQUEST -> leastRequest();
     };
+    LoadBalancingPolicy policy = policies(strategy.policyName(), BalancingConfig.withRetryBudget(retryBudget), fallback);
     return Cluster.newBuilder()
         .setName(name)
         .setType(Cluster.DiscoveryType.EDS)
@@ -227,10 +216,10 @@ public final class XdsTranslator {
         .build();
   }
 
-  private static LoadBalancingPolicy policies(String custom, double retryBudget, TypedExtensionConfig fallback) {
+  private static LoadBalancingPolicy policies(String custom, BalancingConfig balancing, TypedExtensionConfig fallback) {
     TypedStruct config = TypedStruct.newBuilder()
         .setTypeUrl("type.googleapis.com/" + custom)
-        .setValue(Struct.newBuilder().putFields("retry_budget_ratio", Value.newBuilder().setNumberValue(retryBudget).build()))
+        .setValue(balancing.toStruct())
         .build();
     return LoadBalancingPolicy.newBuilder()
         .addPolicies(LoadBalancingPolicy.Policy.newBuilder().setTypedExtensionConfig(extension(custom, config)))

@@ -3,20 +3,18 @@ package dev.fulcrum.controlplane.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
+import dev.fulcrum.contract.NodeMetadata;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConnectedProxiesTest {
   private final ConnectedProxies proxies = new ConnectedProxies();
 
   private static DiscoveryRequest first(String nodeId, String admin) {
-    Struct.Builder metadata = Struct.newBuilder();
-    if (admin != null) {
-      metadata.putFields(ConnectedProxies.ADMIN_KEY, Value.newBuilder().setStringValue(admin).build());
-    }
+    Struct metadata = new NodeMetadata(Optional.of("127.0.0.1:15001"), Optional.ofNullable(admin)).toStruct();
     return DiscoveryRequest.newBuilder()
         .setNode(Node.newBuilder().setId(nodeId).setMetadata(metadata))
         .setTypeUrl("type.googleapis.com/envoy.config.listener.v3.Listener")

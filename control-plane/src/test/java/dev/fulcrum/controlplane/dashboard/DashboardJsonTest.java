@@ -1,7 +1,6 @@
 package dev.fulcrum.controlplane.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,20 +8,6 @@ import org.junit.jupiter.api.Test;
 
 class DashboardJsonTest {
   private final DashboardJson json = new DashboardJson();
-
-  @Test
-  void readsAProxysStatsAsTheProxyWritesThem() {
-    ProxyStats stats = json.proxyStats("""
-        {"services":[{"service":"svc:1","backends":[
-          {"backend":"127.0.0.1:7001","requests":12,"failures":1,"p50_ms":0.5,"p99_ms":2.25,"added_later":true}]}]}""");
-    assertEquals(new ProxyStats.Backend("127.0.0.1:7001", 12, 1, 0.5, 2.25), stats.find("svc:1", "127.0.0.1:7001"));
-    assertEquals(ProxyStats.EMPTY, json.proxyStats("{\"services\":[]}"));
-  }
-
-  @Test
-  void refusesWhatIsNotJson() {
-    assertThrows(RuntimeException.class, () -> json.proxyStats("<html>"));
-  }
 
   @Test
   void meshStatsRoundTripInSnakeCase() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The kubelet's probes on the dashboard's port: /ready follows what it is given, /live always answers. */
 class DashboardProbesTest {
   private final DashboardServer server = new DashboardServer(
-      new ProxyStatsCollector(new ConnectedProxies(), new DashboardJson()), new StatsAggregator(), new DashboardJson());
+      new ProxyStatsCollector(new ConnectedProxies()), new StatsAggregator(), new DashboardJson());
 
   @AfterEach
   void stop() {

@@ -3,9 +3,8 @@ package dev.fulcrum.controlplane.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import com.sun.net.httpserver.HttpServer;
+import dev.fulcrum.contract.NodeMetadata;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.io.OutputStream;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The poller against real HTTP servers: one answering, one hanging, one not listening. */
 class ProxyStatsCollectorTest {
   private final ConnectedProxies proxies = new ConnectedProxies();
-  private final ProxyStatsCollector collector = new ProxyStatsCollector(proxies, new DashboardJson());
+  private final ProxyStatsCollector collector = new ProxyStatsCollector(proxies);
   private HttpServer answering;
   private HttpServer hanging;
 
@@ -36,8 +35,7 @@ class ProxyStatsCollectorTest {
 
   private void connect(long stream, String node, String admin) {
     proxies.onV3StreamRequest(stream, DiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId(node)
-        .setMetadata(Struct.newBuilder().putFields(ConnectedProxies.ADMIN_KEY,
-            Value.newBuilder().setStringValue(admin).build()))).build());
+        .setMetadata(new NodeMetadata("127.0.0.1:15001", admin).toStruct())).build());
   }
 
   @Test
@@ -77,8 +75,8 @@ class ProxyStatsCollectorTest {
 
     Map<String, ProxyPoll> polls = byNode();
     assertTrue(polls.get("up").answering());
-    assertEquals(10, polls.get("up").latest().orElseThrow().stats().find("svc:1", "b:1").requests()
-        - polls.get("up").previous().orElseThrow().stats().find("svc:1", "b:1").requests());
+    assertEquals(10, StatsAggregator.find(polls.get("up").latest().orElseThrow().stats(), "svc:1", "b:1").getRequests()
+        - StatsAggregator.find(polls.get("up").previous().orElseThrow().stats(), "svc:1", "b:1").getRequests());
     assertTrue(polls.get("hung").error().get().contains("Timeout"), polls.get("hung").error().get());
     assertTrue(polls.get("down").error().get().contains("Connect"), polls.get("down").error().get());
 

@@ -3,6 +3,9 @@ package dev.fulcrum.controlplane.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.fulcrum.contract.stats.BackendStats;
+import dev.fulcrum.contract.stats.ProxyStats;
+import dev.fulcrum.contract.stats.ServiceStats;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -12,12 +15,15 @@ class StatsAggregatorTest {
   private static final long SECOND = 1_000_000_000L;
   private final StatsAggregator aggregator = new StatsAggregator();
 
-  private static ProxyStats stats(ProxyStats.Backend... backends) {
-    return new ProxyStats(List.of(new ProxyStats.Service(SVC, List.of(backends))));
+  private static ProxyStats stats(BackendStats... backends) {
+    return ProxyStats.newBuilder()
+        .addServices(ServiceStats.newBuilder().setService(SVC).addAllBackends(List.of(backends)))
+        .build();
   }
 
-  private static ProxyStats.Backend backend(String name, long requests, long failures, double p50, double p99) {
-    return new ProxyStats.Backend(name, requests, failures, p50, p99);
+  private static BackendStats backend(String name, long requests, long failures, double p50, double p99) {
+    return BackendStats.newBuilder().setBackend(name).setRequests(requests).setFailures(failures)
+        .setP50Ms(p50).setP99Ms(p99).build();
   }
 
   private static ProxyPoll polled(String node, long t0, ProxyStats first, long t1, ProxyStats second) {
@@ -54,7 +60,7 @@ class StatsAggregatorTest {
 
   @Test
   void aBackendNewSinceThePreviousPollCountsFromZero() {
-    ProxyPoll poll = polled("p1", 0, ProxyStats.EMPTY, SECOND, stats(backend("a:1", 7, 0, 1, 2)));
+    ProxyPoll poll = polled("p1", 0, ProxyStats.getDefaultInstance(), SECOND, stats(backend("a:1", 7, 0, 1, 2)));
     assertEquals(7.0, only(aggregator.aggregate(List.of(poll)), "a:1").rps());
   }
 
@@ -101,7 +107,7 @@ class StatsAggregatorTest {
   @Test
   void proxiesAreListedWithTheirState() {
     ProxyPoll fresh = ProxyPoll.connected(new ConnectedProxy("b", "b:1"));
-    ProxyPoll up = fresh.answered(new ProxyPoll.Sample(SECOND, ProxyStats.EMPTY));
+    ProxyPoll up = fresh.answered(new ProxyPoll.Sample(SECOND, ProxyStats.getDefaultInstance()));
     MeshStats stats = aggregator.aggregate(List.of(
         ProxyPoll.connected(new ConnectedProxy("b", "b:1")),
         new ProxyPoll(new ConnectedProxy("a", "a:1"), Optional.empty(), up.latest(), Optional.empty())));

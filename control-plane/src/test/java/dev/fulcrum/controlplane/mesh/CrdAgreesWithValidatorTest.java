@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.mesh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.fulcrum.contract.Strategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;

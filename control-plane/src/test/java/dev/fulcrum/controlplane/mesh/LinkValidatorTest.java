@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.Link;
+import dev.fulcrum.contract.Limits;
+import dev.fulcrum.contract.Strategy;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.time.Duration;
 import java.util.List;
@@ -270,7 +272,7 @@ class LinkValidatorTest {
 
   @Test
   void retriesDefaultToTwo() {
-    assertEquals(2, RoutePolicy.DEFAULT_RETRIES);
+    assertEquals(2, Limits.DEFAULT_RETRIES);
     assertEquals(2, validate(Seed.YAML).link().policy().retries());
     assertEquals(2, validate(Seed.yaml("plain", "plain.example", 80, "backend:8080")).link().policy().retries());
   }

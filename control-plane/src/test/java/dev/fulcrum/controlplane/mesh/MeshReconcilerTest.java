@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.contract.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -9,15 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.xds.type.v3.TypedStruct;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
-import com.google.protobuf.Struct;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.Value;
+import dev.fulcrum.contract.BalancingConfig;
+import dev.fulcrum.contract.Strategy;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.Seed;
-import dev.fulcrum.controlplane.mesh.Strategy;
 import dev.fulcrum.controlplane.mesh.Target;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
@@ -174,8 +174,8 @@ class XdsTranslatorTest {
     assertTrue(custom.is(TypedStruct.class), custom.getTypeUrl());
     TypedStruct struct = custom.unpack(TypedStruct.class);
     assertEquals(typeUrl, struct.getTypeUrl());
-    assertEquals(Struct.newBuilder().putFields("retry_budget_ratio", Value.newBuilder().setNumberValue(budget).build()).build(),
-        struct.getValue());
+    assertEquals(Value.newBuilder().setNumberValue(budget).build(), struct.getValue().getFieldsOrThrow("retry_budget_ratio"));
+    assertEquals(BalancingConfig.withRetryBudget(budget).toStruct(), struct.getValue());
     assertEquals(typeUrl.substring("type.googleapis.com/".length()), policies.get(0).getTypedExtensionConfig().getName());
     Any builtIn = policies.get(1).getTypedExtensionConfig().getTypedConfig();
     assertTrue(builtIn.is(fallback), builtIn.getTypeUrl());

@@ -2,14 +2,15 @@ package dev.fulcrum.dataplane.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.stats.StatsJson;
 import dev.fulcrum.dataplane.ProxyConfig;
-import dev.fulcrum.dataplane.telemetry.BackendStats;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
+import dev.fulcrum.dataplane.telemetry.StatsReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
@@ -26,27 +27,28 @@ public final class AdminServer implements AutoCloseable {
 
   private final ProxyConfig config;
   private final ProxyTelemetry telemetry;
-  private final BackendStats stats;
+  private final StatsReport stats;
+  private final Readiness readiness;
   private HttpServer server;
   private XdsConfigDump configDump;
 
   @Inject
-  AdminServer(ProxyConfig config, ProxyTelemetry telemetry, BackendStats stats) {
+  AdminServer(ProxyConfig config, ProxyTelemetry telemetry, StatsReport stats, Readiness readiness) {
     this.config = config;
     this.telemetry = telemetry;
     this.stats = stats;
+    this.readiness = readiness;
   }
 
-  /** Starts serving; {@code ready} says whether the proxy takes calls. */
-  public void start(BooleanSupplier ready) throws IOException {
+  public void start() throws IOException {
     configDump = new XdsConfigDump();
     server = HttpServer.create(config.adminAddress(), 16);
-    route("/metrics", "text/plain; version=0.0.4; charset=utf-8", () -> telemetry.registry().scrape());
-    route("/stats", "application/json", stats::json);
-    route("/config_dump", "application/json", configDump::json);
-    server.createContext("/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
-    server.createContext("/ready", exchange -> {
-      boolean isReady = ready.getAsBoolean();
+    route(AdminPaths.METRICS, "text/plain; version=0.0.4; charset=utf-8", () -> telemetry.registry().scrape());
+    route(AdminPaths.STATS, "application/json", () -> StatsJson.write(stats.stats()));
+    route(AdminPaths.CONFIG_DUMP, "application/json", configDump::json);
+    server.createContext(AdminPaths.LIVE, exchange -> respond(exchange, 200, "text/plain", "live\n"));
+    server.createContext(AdminPaths.READY, exchange -> {
+      boolean isReady = readiness.ready(configDump::status);
       respond(exchange, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
     });
     server.start();

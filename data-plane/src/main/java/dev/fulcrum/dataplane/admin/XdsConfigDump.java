@@ -19,6 +19,7 @@ import io.grpc.xds.shaded.io.envoyproxy.envoy.extensions.load_balancing_policies
 import io.grpc.xds.shaded.io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusDiscoveryServiceGrpc;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusRequest;
+import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusResponse;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -49,9 +50,14 @@ final class XdsConfigDump implements AutoCloseable {
   }
 
   String json() throws InvalidProtocolBufferException {
-    return PRINTER.print(ClientStatusDiscoveryServiceGrpc.newBlockingStub(channel)
+    return PRINTER.print(status());
+  }
+
+  /** Every resource grpc-xds has asked for, with its status and the version it applied. */
+  ClientStatusResponse status() {
+    return ClientStatusDiscoveryServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .fetchClientStatus(ClientStatusRequest.getDefaultInstance()));
+        .fetchClientStatus(ClientStatusRequest.getDefaultInstance());
   }
 
   @Override

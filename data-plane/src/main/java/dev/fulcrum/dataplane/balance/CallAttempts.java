@@ -23,6 +23,11 @@ public final class CallAttempts {
     return first == null;
   }
 
+  /** Whether an attempt was sent to a backend: the service was configured and had endpoints. */
+  public synchronized boolean reachedBackend() {
+    return first != null;
+  }
+
   synchronized boolean tried(Object endpoint) {
     return endpoint.equals(first) || (retried != null && retried.contains(endpoint));
   }

@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.balance;
 
+import dev.fulcrum.contract.Strategy;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -60,6 +61,16 @@ enum Choice {
       return loads.get(a).cost() <= loads.get(b).cost() ? a : b;
     }
   };
+
+  /** How {@code strategy} chooses: every strategy must have a case, or this does not compile. */
+  static Choice of(Strategy strategy) {
+    return switch (strategy) {
+      case ROUND_ROBIN -> ROUND_ROBIN;
+      case LEAST_LOADED -> LEAST_LOADED;
+      case RANDOM -> RANDOM;
+      case PEAK_EWMA -> PEAK_EWMA;
+    };
+  }
 
   /** The index of the chosen endpoint in {@code loads} (never empty). */
   abstract int choose(List<EndpointLoad> loads, RandomGenerator random, long ticket);

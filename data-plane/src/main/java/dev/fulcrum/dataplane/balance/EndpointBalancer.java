@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.balance;
 
+import dev.fulcrum.contract.BalancingConfig;
 import io.grpc.ConnectivityState;
 import io.grpc.LoadBalancer;
 import io.grpc.Metadata;
@@ -22,7 +23,7 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
 
   private final Choice choice;
   private final AtomicLong tickets = new AtomicLong(ThreadLocalRandom.current().nextInt());
-  private BalancerConfig config = BalancerConfig.DEFAULT;
+  private BalancingConfig config = BalancingConfig.DEFAULT;
   private RetryBudget budget = newBudget(config);
 
   EndpointBalancer(Helper helper, Choice choice) {
@@ -30,13 +31,13 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
     this.choice = choice;
   }
 
-  private static RetryBudget newBudget(BalancerConfig config) {
+  private static RetryBudget newBudget(BalancingConfig config) {
     return new RetryBudget(config.retryBudgetRatio(), config.minRetriesPerSecond(), System::nanoTime);
   }
 
   @Override
   public Status acceptResolvedAddresses(ResolvedAddresses addresses) {
-    if (addresses.getLoadBalancingPolicyConfig() instanceof BalancerConfig next && !next.equals(config)) {
+    if (addresses.getLoadBalancingPolicyConfig() instanceof BalancingConfig next && !next.equals(config)) {
       config = next; // endpoints added from now on use its latency tuning
       budget = newBudget(next);
     }
@@ -45,7 +46,7 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
 
   /** A child that keeps its endpoint's load across pickers. */
   private final class Endpoint extends ChildLbState {
-    final EndpointLoad load = new EndpointLoad(config.decayNanos(), config.initialLatencyNanos(), System::nanoTime);
+    final EndpointLoad load = new EndpointLoad(config.decay().toNanos(), config.defaultRtt().toNanos(), System::nanoTime);
 
     Endpoint(Object key) {
       super(key, pickFirstLbProvider);

@@ -1,10 +1,10 @@
 package dev.fulcrum.dataplane.balance;
 
+import dev.fulcrum.contract.Strategy;
+
 /** {@code strategy: least-loaded}: the endpoint with the fewest requests in flight, exactly. */
 public final class LeastLoadedProvider extends FulcrumLoadBalancerProvider {
-  public static final String POLICY_NAME = "fulcrum.least_loaded";
-
   public LeastLoadedProvider() {
-    super(POLICY_NAME, Choice.LEAST_LOADED);
+    super(Strategy.LEAST_LOADED);
   }
 }

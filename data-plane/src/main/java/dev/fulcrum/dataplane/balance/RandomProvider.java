@@ -1,10 +1,10 @@
 package dev.fulcrum.dataplane.balance;
 
+import dev.fulcrum.contract.Strategy;
+
 /** {@code strategy: random}: a uniformly random endpoint (grpc-xds rejects {@code lb_policy: RANDOM}). */
 public final class RandomProvider extends FulcrumLoadBalancerProvider {
-  public static final String POLICY_NAME = "fulcrum.random";
-
   public RandomProvider() {
-    super(POLICY_NAME, Choice.RANDOM);
+    super(Strategy.RANDOM);
   }
 }

@@ -4,7 +4,6 @@ import dev.fulcrum.dataplane.balance.CallAttempts;
 import dev.fulcrum.dataplane.telemetry.CallTelemetry;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.CallOptions;
-import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -29,21 +28,36 @@ public final class CallForwarder implements ServerCallHandler<byte[], DetachedMe
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], DetachedMessage> inbound, Metadata headers) {
+    int metadataBytes = CallerMetadata.size(headers, CallerMetadata.LIMIT_BYTES);
+    if (metadataBytes > CallerMetadata.LIMIT_BYTES) {
+      inbound.close(Status.RESOURCE_EXHAUSTED.withDescription("fulcrum proxy: the call's metadata is at least "
+          + metadataBytes + " bytes, above the " + CallerMetadata.LIMIT_BYTES + " a backend accepts"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
     String service = upstreams.serviceFor(inbound.getAuthority());
     if (service == null) {
       inbound.close(Status.UNAVAILABLE.withDescription(
           "fulcrum proxy: the call names no service (:authority) and the proxy has no --service"), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    Channel channel = upstreams.channel(service);
-    CallTelemetry callTelemetry = telemetry.startCall(service, inbound.getMethodDescriptor().getFullMethodName(), headers);
+    UpstreamChannels.Upstream upstream = upstreams.upstream(service);
+    if (upstream == null) {
+      inbound.close(Status.UNAVAILABLE.withDescription("fulcrum proxy: " + UpstreamChannels.MAX_UNRESOLVED
+          + " services are being looked up already; not opening another for " + service), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    CallTelemetry callTelemetry = telemetry.startCall(
+        service, upstream::served, inbound.getMethodDescriptor().getFullMethodName(), headers);
     // Each call carries its own record of the endpoints it tried, so that a retry tries another...
-    CallOptions options = CallOptions.DEFAULT.withOption(CallAttempts.KEY, new CallAttempts());
+    CallAttempts attempts = new CallAttempts();
+    CallOptions options = CallOptions.DEFAULT.withOption(CallAttempts.KEY, attempts);
     if (callTelemetry != null) {
       // ...and its telemetry, which sees every attempt and the backend it went to.
       options = options.withStreamTracerFactory(callTelemetry);
     }
-    ClientCall<byte[], DetachedMessage> outbound = channel.newCall(inbound.getMethodDescriptor(), options);
-    return new ForwardedCall(inbound, outbound, callTelemetry).start(headers);
+    ClientCall<byte[], DetachedMessage> outbound = upstream.channel().newCall(inbound.getMethodDescriptor(), options);
+    // ...and once it ends, whether it reached a backend tells whether the channel is worth keeping.
+    return new ForwardedCall(inbound, outbound, callTelemetry, () -> upstreams.callEnded(upstream, attempts))
+        .start(headers);
   }
 }

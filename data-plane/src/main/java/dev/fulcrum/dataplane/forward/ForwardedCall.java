@@ -22,13 +22,17 @@ final class ForwardedCall {
   private final ClientCall<byte[], DetachedMessage> outbound;
   /** Null when the proxy measures nothing. */
   private final CallTelemetry telemetry;
+  /** Told first when the call is over. */
+  private final Runnable ended;
   private final AtomicBoolean requestWanted = new AtomicBoolean();
   private final AtomicBoolean responseWanted = new AtomicBoolean();
 
-  ForwardedCall(ServerCall<byte[], DetachedMessage> inbound, ClientCall<byte[], DetachedMessage> outbound, CallTelemetry telemetry) {
+  ForwardedCall(ServerCall<byte[], DetachedMessage> inbound, ClientCall<byte[], DetachedMessage> outbound,
+      CallTelemetry telemetry, Runnable ended) {
     this.inbound = inbound;
     this.outbound = outbound;
     this.telemetry = telemetry;
+    this.ended = ended;
   }
 
   ServerCall.Listener<byte[]> start(Metadata headers) {
@@ -112,6 +116,7 @@ final class ForwardedCall {
     public void onClose(Status backendStatus, Metadata trailers) {
       Status status = UpstreamStatus.forCaller(backendStatus);
       inbound.close(status, trailers);
+      ended.run();
       if (telemetry != null) {
         telemetry.callClosed(status);
       }

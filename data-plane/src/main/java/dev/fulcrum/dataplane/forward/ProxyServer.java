@@ -27,6 +27,8 @@ public final class ProxyServer implements AutoCloseable {
         .fallbackHandlerRegistry(registry)
         .directExecutor()
         .maxInboundMessageSize(config.maxMessageBytes())
+        // Above grpc's 8 KiB, so that an oversized call reaches the forwarder and fails alone.
+        .maxInboundMetadataSize(CallerMetadata.LISTENER_LIMIT_BYTES)
         .build()
         .start();
   }

@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +20,18 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
 
   private final ProxyTelemetry telemetry;
   private final String service;
+  private final BooleanSupplier served;
+  /** Already capped: callers choose method names. */
   private final String method;
   private final long startNanos = System.nanoTime();
   private final Span span;
   private volatile String lastBackend = ProxyTelemetry.NO_BACKEND;
 
   /** {@code span} is null when tracing is off. */
-  CallTelemetry(ProxyTelemetry telemetry, String service, String method, Span span) {
+  CallTelemetry(ProxyTelemetry telemetry, String service, BooleanSupplier served, String method, Span span) {
     this.telemetry = telemetry;
     this.service = service;
+    this.served = served;
     this.method = method;
     this.span = span;
   }
@@ -35,7 +39,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
     if (info.getPreviousAttempts() > 0) {
-      telemetry.retried(new ProxyTelemetry.MethodKey(service, method));
+      telemetry.retried(new ProxyTelemetry.MethodKey(serviceLabel(false), method));
     }
     return new Attempt();
   }
@@ -43,11 +47,21 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   /** The call is over: {@code status} is what the caller got. */
   public void callClosed(Status status) {
     guarded(() -> {
-      telemetry.callFinished(new ProxyTelemetry.CallKey(service, method, status.getCode()), System.nanoTime() - startNanos);
+      telemetry.callFinished(new ProxyTelemetry.CallKey(serviceLabel(false), method, status.getCode()),
+          System.nanoTime() - startNanos);
       if (span != null) {
         Tracing.end(span, status, lastBackend);
       }
     });
+  }
+
+  /**
+   * The service's name if the control plane serves it (known from {@code served}, or because an
+   * attempt {@code reachedBackend}), else {@value ProxyTelemetry#UNKNOWN_SERVICE}: only names the
+   * control plane serves become series of their own.
+   */
+  private String serviceLabel(boolean reachedBackend) {
+    return reachedBackend || served.getAsBoolean() ? telemetry.serviceLabel(service) : ProxyTelemetry.UNKNOWN_SERVICE;
   }
 
   /** Telemetry must never fail a call: it runs inside grpc's callbacks, where a throw stalls the call. */
@@ -69,7 +83,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
       guarded(() -> {
         backend = telemetry.backend(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         lastBackend = backend;
-        AtomicInteger counter = telemetry.active(service, backend);
+        AtomicInteger counter = telemetry.active(serviceLabel(true), backend);
         counter.incrementAndGet();
         active = counter;
       });
@@ -83,7 +97,8 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
           counter.decrementAndGet();
         }
         telemetry.attemptFinished(
-            new ProxyTelemetry.AttemptKey(service, method, backend, status.getCode()), System.nanoTime() - start);
+            new ProxyTelemetry.AttemptKey(serviceLabel(!ProxyTelemetry.NO_BACKEND.equals(backend)), method, backend,
+                status.getCode()), System.nanoTime() - start);
       });
     }
   }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -38,6 +39,15 @@ public final class ProxyTelemetry {
   static final String NO_BACKEND = "none";
   /** Backend labels kept; endpoints come and go, so the cache must not grow without bound. */
   static final int MAX_BACKENDS = 10_000;
+  /** The service label of a call to a name the control plane does not serve (callers choose those). */
+  static final String UNKNOWN_SERVICE = "unknown";
+  /**
+   * Services and methods labelled by name, each; beyond, {@link CappedLabels#OTHER}. A sidecar's
+   * application calls tens of services and methods, not hundreds; at these caps the series stay
+   * within a few megabytes and one {@code /metrics} scrape within a second.
+   */
+  static final int MAX_SERVICES = 200;
+  static final int MAX_METHODS = 500;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentMap<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
@@ -46,6 +56,8 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
   private final BoundedMemo<SocketAddress, String> backends = new BoundedMemo<>(MAX_BACKENDS, ProxyTelemetry::label);
+  private final CappedLabels services = new CappedLabels(MAX_SERVICES);
+  private final CappedLabels methods = new CappedLabels(MAX_METHODS);
 
   private final Tracing tracing;
   private final boolean enabled;
@@ -71,10 +83,18 @@ public final class ProxyTelemetry {
   /**
    * A new call's recorder: attach it to the upstream call as its stream tracer factory. If tracing
    * is on, the call's span starts here and its context is put in {@code headers}, which go upstream.
-   * Null when both metrics and tracing are off.
+   * {@code served} tells, when the call is recorded, whether the control plane serves the service:
+   * calls to other names are labelled {@value #UNKNOWN_SERVICE}. Null when both metrics and tracing are off.
    */
-  public CallTelemetry startCall(String service, String method, Metadata headers) {
-    return enabled ? new CallTelemetry(this, service, method, tracing.start(service, method, headers)) : null;
+  public CallTelemetry startCall(String service, BooleanSupplier served, String method, Metadata headers) {
+    return enabled
+        ? new CallTelemetry(this, service, served, methods.of(method), tracing.start(service, method, headers))
+        : null;
+  }
+
+  /** The label of a service the control plane serves. */
+  String serviceLabel(String service) {
+    return services.of(service);
   }
 
   void attemptFinished(AttemptKey key, long nanos) {

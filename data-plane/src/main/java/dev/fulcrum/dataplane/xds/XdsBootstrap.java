@@ -1,5 +1,9 @@
 package dev.fulcrum.dataplane.xds;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.fulcrum.contract.NodeMetadata;
 import dev.fulcrum.dataplane.ProxyConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +27,9 @@ public final class XdsBootstrap {
 
   /** The bootstrap JSON for this proxy, whose admin endpoint is on {@code adminPort}. */
   public String json(int adminPort) {
+    NodeMetadata metadata = new NodeMetadata(
+        advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
+        advertised(config.adminAddress()) + ":" + adminPort);
     return """
         {
           "xds_servers": [{
@@ -33,12 +40,18 @@ public final class XdsBootstrap {
           "node": {
             "id": "%s",
             "cluster": "fulcrum-proxy",
-            "metadata": {"fulcrum.dev/listen": "%s", "fulcrum.dev/admin": "%s"}
+            "metadata": %s
           }
         }
-        """.formatted(config.xdsServer(), config.nodeId(),
-            advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
-            advertised(config.adminAddress()) + ":" + adminPort);
+        """.formatted(config.xdsServer(), config.nodeId(), json(metadata.toStruct()));
+  }
+
+  private static String json(Struct struct) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(struct);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a Struct of strings always prints", e);
+    }
   }
 
   /**

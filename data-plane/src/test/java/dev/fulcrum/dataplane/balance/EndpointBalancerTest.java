@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.BalancingConfig;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ChannelLogger;
@@ -14,13 +15,13 @@ import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.EquivalentAddressGroup;
-import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancer.PickResult;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
 import io.grpc.LoadBalancer.ResolvedAddresses;
 import io.grpc.LoadBalancer.Subchannel;
 import io.grpc.LoadBalancer.SubchannelPicker;
 import io.grpc.LoadBalancer.SubchannelStateListener;
+import io.grpc.LoadBalancer;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -29,6 +30,7 @@ import io.grpc.SynchronizationContext;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -165,7 +167,7 @@ class EndpointBalancerTest {
   };
 
   /** A balancer of {@code provider} over {@code endpoints} endpoints, all READY. */
-  private LoadBalancer ready(FulcrumLoadBalancerProvider provider, int endpoints, BalancerConfig config) {
+  private LoadBalancer ready(FulcrumLoadBalancerProvider provider, int endpoints, BalancingConfig config) {
     LoadBalancer balancer = provider.newLoadBalancer(helper);
     List<EquivalentAddressGroup> addresses = new ArrayList<>();
     for (int i = 1; i <= endpoints; i++) {
@@ -218,7 +220,7 @@ class EndpointBalancerTest {
 
   @Test
   void roundRobinVisitsEveryReadyEndpointInTurn() {
-    ready(new RoundRobinProvider(), 3, BalancerConfig.DEFAULT);
+    ready(new RoundRobinProvider(), 3, BalancingConfig.DEFAULT);
 
     List<Subchannel> picked = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -234,7 +236,7 @@ class EndpointBalancerTest {
 
   @Test
   void everyPickCarriesItsEndpointsLoadTracer() {
-    ready(new LeastLoadedProvider(), 2, BalancerConfig.DEFAULT);
+    ready(new LeastLoadedProvider(), 2, BalancingConfig.DEFAULT);
 
     PickResult first = pick();
     assertNotNull(first.getStreamTracerFactory());
@@ -254,7 +256,7 @@ class EndpointBalancerTest {
 
   @Test
   void aRetryGoesToAnEndpointTheCallHasNotTried() {
-    ready(new LeastLoadedProvider(), 3, BalancerConfig.DEFAULT);
+    ready(new LeastLoadedProvider(), 3, BalancingConfig.DEFAULT);
     CallOptions options = CallOptions.DEFAULT.withOption(CallAttempts.KEY, new CallAttempts());
 
     Set<Subchannel> tried = new HashSet<>();
@@ -269,7 +271,7 @@ class EndpointBalancerTest {
 
   @Test
   void withoutAttemptsARetryMayGoAnywhere() {
-    ready(new RoundRobinProvider(), 1, BalancerConfig.DEFAULT);
+    ready(new RoundRobinProvider(), 1, BalancingConfig.DEFAULT);
 
     PickResult retry = picker.pickSubchannel(args(CallOptions.DEFAULT, 1));
 
@@ -279,7 +281,7 @@ class EndpointBalancerTest {
   @Test
   void retriesBeyondTheBudgetAreDropped() {
     // Retries may add half the calls, and no minimum.
-    ready(new RandomProvider(), 2, new BalancerConfig(0.5, 0, 10_000_000_000L, 30_000_000L));
+    ready(new RandomProvider(), 2, new BalancingConfig(0.5, 0, Duration.ofSeconds(10), Duration.ofMillis(30)));
 
     pick();
     pick();
@@ -313,7 +315,7 @@ class EndpointBalancerTest {
 
   @Test
   void onlyReadyEndpointsArePicked() {
-    ready(new RandomProvider(), 3, BalancerConfig.DEFAULT);
+    ready(new RandomProvider(), 3, BalancingConfig.DEFAULT);
     subchannels.get(1).become(ConnectivityStateInfo.forTransientFailure(Status.UNAVAILABLE.withDescription("down")));
 
     for (int i = 0; i < 50; i++) {
@@ -323,7 +325,7 @@ class EndpointBalancerTest {
 
   @Test
   void everyEndpointFailingIsATransientFailure() {
-    ready(new LeastLoadedProvider(), 2, BalancerConfig.DEFAULT);
+    ready(new LeastLoadedProvider(), 2, BalancingConfig.DEFAULT);
     Status down = Status.UNAVAILABLE.withDescription("connection refused");
     subchannels.forEach(s -> s.become(ConnectivityStateInfo.forTransientFailure(down)));
 
@@ -334,7 +336,7 @@ class EndpointBalancerTest {
 
   @Test
   void shutdownShutsEveryEndpointDown() {
-    LoadBalancer balancer = ready(new PeakEwmaProvider(), 2, BalancerConfig.DEFAULT);
+    LoadBalancer balancer = ready(new PeakEwmaProvider(), 2, BalancingConfig.DEFAULT);
 
     sync.execute(balancer::shutdown);
 

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.BalancingConfig;
+import dev.fulcrum.contract.Strategy;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import io.grpc.NameResolver.ConfigOrError;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,6 @@ class ProvidersTest {
     assertEquals("fulcrum.least_loaded", new LeastLoadedProvider().getPolicyName());
     assertEquals("fulcrum.random", new RandomProvider().getPolicyName());
     assertEquals("fulcrum.peak_ewma", new PeakEwmaProvider().getPolicyName());
-    assertEquals("fulcrum.round_robin", RoundRobinProvider.POLICY_NAME);
-    assertEquals("fulcrum.least_loaded", LeastLoadedProvider.POLICY_NAME);
-    assertEquals("fulcrum.random", RandomProvider.POLICY_NAME);
-    assertEquals("fulcrum.peak_ewma", PeakEwmaProvider.POLICY_NAME);
   }
 
   @Test
@@ -38,6 +37,17 @@ class ProvidersTest {
     assertInstanceOf(LeastLoadedProvider.class, registry.getProvider("fulcrum.least_loaded"));
     assertInstanceOf(RandomProvider.class, registry.getProvider("fulcrum.random"));
     assertInstanceOf(PeakEwmaProvider.class, registry.getProvider("fulcrum.peak_ewma"));
+  }
+
+  @Test
+  void everyStrategyTheControlPlaneCanSendHasAProvider() {
+    // A strategy added to the contract without a provider registered here would fail every call.
+    LoadBalancerRegistry registry = LoadBalancerRegistry.getDefaultRegistry();
+    for (Strategy strategy : Strategy.values()) {
+      LoadBalancerProvider provider = registry.getProvider(strategy.policyName());
+      assertInstanceOf(FulcrumLoadBalancerProvider.class, provider, strategy.policyName());
+      assertEquals(Choice.of(strategy), ((FulcrumLoadBalancerProvider) provider).choice(), strategy.policyName());
+    }
   }
 
   @Test
@@ -62,7 +72,7 @@ class ProvidersTest {
     for (LoadBalancerProvider provider : PROVIDERS) {
       ConfigOrError result = provider.parseLoadBalancingPolicyConfig(Map.of());
       assertNull(result.getError(), provider.getPolicyName());
-      assertEquals(BalancerConfig.DEFAULT, result.getConfig(), provider.getPolicyName());
+      assertEquals(BalancingConfig.DEFAULT, result.getConfig(), provider.getPolicyName());
     }
   }
 
@@ -93,9 +103,9 @@ class ProvidersTest {
         Map.of("decay_ms", 5000.0, "default_rtt_ms", 10.0));
 
     assertNull(result.getError());
-    BalancerConfig config = (BalancerConfig) result.getConfig();
-    assertEquals(5_000_000_000L, config.decayNanos());
-    assertEquals(10_000_000L, config.initialLatencyNanos());
+    BalancingConfig config = (BalancingConfig) result.getConfig();
+    assertEquals(Duration.ofSeconds(5), config.decay());
+    assertEquals(Duration.ofMillis(10), config.defaultRtt());
   }
 
   @Test

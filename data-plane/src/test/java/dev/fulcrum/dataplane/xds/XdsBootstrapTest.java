@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.fulcrum.contract.NodeMetadata;
 import dev.fulcrum.dataplane.ProxyConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,13 +16,16 @@ import org.junit.jupiter.api.Test;
 class XdsBootstrapTest {
 
   @Test
-  void theBootstrapNamesTheControlPlaneTheNodeAndItsAddresses() {
+  void theBootstrapNamesTheControlPlaneTheNodeAndItsAddresses() throws Exception {
     ProxyConfig config = ProxyConfig.local(8080, "cp.example:18000", Optional.empty(), "node-1");
     String json = new XdsBootstrap(config).json(9990);
     assertTrue(json.contains("\"server_uri\": \"cp.example:18000\""), json);
     assertTrue(json.contains("\"id\": \"node-1\""), json);
-    assertTrue(json.contains("\"fulcrum.dev/listen\": \"127.0.0.1:8080\""), json);
-    assertTrue(json.contains("\"fulcrum.dev/admin\": \"127.0.0.1:9990\""), json);
+    // Read back as the control plane reads a node's metadata: through the contract.
+    Struct.Builder parsed = Struct.newBuilder();
+    JsonFormat.parser().merge(json, parsed);
+    Struct metadata = parsed.getFieldsOrThrow("node").getStructValue().getFieldsOrThrow("metadata").getStructValue();
+    assertEquals(new NodeMetadata("127.0.0.1:8080", "127.0.0.1:9990"), NodeMetadata.of(metadata), json);
   }
 
   @Test
