@@ -1,13 +1,11 @@
 package dev.fulcrum.controlplane.dashboard;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fulcrum.contract.http.HttpEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -47,45 +45,18 @@ public final class DashboardServer implements AutoCloseable {
 
   public synchronized void start(InetSocketAddress address, BooleanSupplier ready) throws IOException {
     server = HttpServer.create(address, 16);
-    probe("/live", () -> true, "live\n", "not live\n");
-    probe("/ready", ready, "ready\n", "not ready\n");
-    server.createContext("/api/stats", exchange -> respond(exchange, 200, "application/json",
-        json.write(aggregator.aggregate(collector.polls())).getBytes(StandardCharsets.UTF_8)));
+    HttpEndpoints.probes(server, () -> true, ready);
+    HttpEndpoints.route(server, "/api/stats", "application/json", () -> json.write(aggregator.aggregate(collector.polls())));
     // "/" matches every path the others do not: only the page itself is served there.
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/") || path.equals("/index.html")) {
-        respond(exchange, 200, "text/html; charset=utf-8", page);
+        HttpEndpoints.respond(exchange, 200, "text/html; charset=utf-8", page);
       } else {
-        respond(exchange, 404, "text/plain", text("no page " + path + "\n"));
+        HttpEndpoints.notFound(exchange);
       }
     });
     server.start();
-  }
-
-  /** Contexts match by prefix; a probe answers its own path only ({@code /readyz} is not it). */
-  private void probe(String path, BooleanSupplier state, String yes, String no) {
-    server.createContext(path, exchange -> {
-      if (!exchange.getRequestURI().getPath().equals(path)) {
-        respond(exchange, 404, "text/plain", text("no page " + exchange.getRequestURI().getPath() + "\n"));
-        return;
-      }
-      boolean ok = state.getAsBoolean();
-      respond(exchange, ok ? 200 : 503, "text/plain", text(ok ? yes : no));
-    });
-  }
-
-  private static byte[] text(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void respond(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.sendResponseHeaders(code, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   /** The port served on (the one chosen by the system when configured as 0). */

@@ -3,11 +3,10 @@ package dev.fulcrum.controlplane.injection;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.fulcrum.contract.http.HttpEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,12 +46,12 @@ public final class WebhookServer implements AutoCloseable {
     try {
       Optional<OptIn> optIn = OptIn.forPath(exchange.getRequestURI().getPath());
       if (optIn.isEmpty()) {
-        respond(exchange, 404, "text/plain", "no webhook at " + exchange.getRequestURI().getPath() + "\n");
+        HttpEndpoints.notFound(exchange);
         return;
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "POST");
-        respond(exchange, 405, "text/plain", "POST an AdmissionReview\n");
+        HttpEndpoints.respond(exchange, 405, "text/plain", "POST an AdmissionReview\n");
         return;
       }
       byte[] body;
@@ -60,24 +59,12 @@ public final class WebhookServer implements AutoCloseable {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
       if (body.length > MAX_BODY_BYTES) {
-        respond(exchange, 413, "text/plain", "larger than " + MAX_BODY_BYTES + " bytes\n");
+        HttpEndpoints.respond(exchange, 413, "text/plain", "larger than " + MAX_BODY_BYTES + " bytes\n");
         return;
       }
-      respond(exchange, 200, "application/json", handler.handle(body, optIn.get()));
+      HttpEndpoints.respond(exchange, 200, "application/json", handler.handle(body, optIn.get()));
     } finally {
       exchange.close();
-    }
-  }
-
-  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
-    respond(exchange, code, contentType, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void respond(HttpExchange exchange, int code, String contentType, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(code, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
     }
   }
 
