@@ -1,6 +1,7 @@
 package dev.fulcrum.tools;
 
 import dev.fulcrum.tools.bench.BenchCommand;
+import dev.fulcrum.tools.bench.FloodCommand;
 import dev.fulcrum.tools.demo.DemoCommand;
 import dev.fulcrum.tools.echo.EchoCommand;
 import picocli.CommandLine;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
         EchoCommand.class,
         ProxyCommand.class,
         BenchCommand.class,
+        FloodCommand.class,
         ConfigDumpCommand.class,
     })
 public final class Fulcrum implements Runnable {

@@ -1,9 +1,9 @@
 package dev.fulcrum.dataplane.forward;
 
+import dev.fulcrum.dataplane.GracefulStop;
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.Server;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
@@ -40,15 +40,7 @@ public final class ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     if (server != null) {
-      server.shutdown();
-      try {
-        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-          server.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        server.shutdownNow();
-      }
+      GracefulStop.stop(server);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.tools.echo;
 
+import dev.fulcrum.dataplane.GracefulStop;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An echo server on one port: the backend of the demo, the tests and the benchmarks. Besides the
@@ -76,15 +76,7 @@ public final class EchoServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
-    }
+    GracefulStop.stop(server);
     timer.shutdownNow();
   }
 
