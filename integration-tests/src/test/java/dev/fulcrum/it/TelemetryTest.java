@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,15 @@ class TelemetryTest {
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mesh.proxy.adminPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code /metrics} now, for a wait; a proxy that does not answer fails the test. */
+  private String metricsNow() {
+    try {
+      return get("/metrics").body();
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("/metrics did not answer", e);
+    }
   }
 
   /** The value of the Prometheus sample whose name and labels match {@code pattern}. */
@@ -98,8 +108,12 @@ class TelemetryTest {
     } catch (StatusRuntimeException expected) {
       assertEquals(Status.Code.DEADLINE_EXCEEDED, expected.getStatus().getCode());
     }
-    String metrics = get("/metrics").body();
     String labels = "method=\"" + ECHO + "\",service=\"" + Mesh.SERVICE + "\"";
+    // The caller gives up at its deadline; the proxy counts the timeout when its own side of the
+    // call ends, a moment later.
+    Await.until(() -> sample(metricsNow(), "fulcrum_timeouts_total\\{" + labels + "\\}") == 1,
+        Duration.ofSeconds(5), "the timeout counted");
+    String metrics = get("/metrics").body();
     assertTrue(sample(metrics, "fulcrum_retries_total\\{" + labels + "\\}") >= 8, metrics);
     assertTrue(sample(metrics, "fulcrum_requests_seconds_count\\{backend=\"" + backend(mesh, 1)
         + "\",code=\"UNAVAILABLE\"," + labels + "\\}") >= 8, metrics);

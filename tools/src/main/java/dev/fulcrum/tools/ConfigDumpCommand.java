@@ -1,5 +1,6 @@
 package dev.fulcrum.tools;
 
+import dev.fulcrum.contract.AdminPaths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ public final class ConfigDumpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HostPort target = HostPort.parse("--proxy", proxy);
-    System.out.println(new AdminClient().get("proxy", target, "/config_dump").strip());
+    System.out.println(new AdminClient().get("proxy", target, AdminPaths.CONFIG_DUMP).strip());
     return 0;
   }
 }

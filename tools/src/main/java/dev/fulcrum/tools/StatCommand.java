@@ -2,6 +2,7 @@ package dev.fulcrum.tools;
 
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.dashboard.DashboardJson;
+import dev.fulcrum.controlplane.dashboard.DashboardServer;
 import dev.fulcrum.controlplane.dashboard.MeshStats;
 import dev.fulcrum.tools.Fulcrum.UnreachableException;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ public final class StatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HostPort target = HostPort.parse("--control-plane", controlPlane);
-    String json = new AdminClient().get("control plane", target, "/api/stats");
+    String json = new AdminClient().get("control plane", target, DashboardServer.API_STATS);
     MeshStats stats;
     try {
       stats = new DashboardJson().meshStats(json);

@@ -18,6 +18,9 @@ import javax.inject.Singleton;
  */
 @Singleton
 public final class DashboardServer implements AutoCloseable {
+  /** The mesh's stats as JSON ({@link MeshStats}), as the page and {@code fulcrum stat} read them. */
+  public static final String API_STATS = "/api/stats";
+
   private final ProxyStatsCollector collector;
   private final StatsAggregator aggregator;
   private final DashboardJson json;
@@ -46,7 +49,7 @@ public final class DashboardServer implements AutoCloseable {
   public synchronized void start(InetSocketAddress address, BooleanSupplier ready) throws IOException {
     server = HttpServer.create(address, 16);
     HttpEndpoints.probes(server, () -> true, ready);
-    HttpEndpoints.route(server, "/api/stats", "application/json", () -> json.write(aggregator.aggregate(collector.polls())));
+    HttpEndpoints.route(server, API_STATS, "application/json", () -> json.write(aggregator.aggregate(collector.polls())));
     // "/" matches every path the others do not: only the page itself is served there.
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();

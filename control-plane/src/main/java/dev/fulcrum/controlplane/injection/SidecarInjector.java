@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.AdminPaths;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class SidecarInjector {
     if (!InjectionPolicy.annotations(pod).containsKey(SCRAPE)) {
       annotations.put(SCRAPE, "true");
       annotations.put("prometheus.io/port", String.valueOf(ports.adminPort()));
-      annotations.put("prometheus.io/path", "/metrics");
+      annotations.put("prometheus.io/path", AdminPaths.METRICS);
     }
     Map<String, String> labels = Map.of(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED);
     if (pod.getMetadata() == null) {
