@@ -5,6 +5,7 @@ import static dev.fulcrum.it.KubernetesCluster.READY;
 import static dev.fulcrum.it.KubernetesCluster.TERMINATING;
 import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.Link;
@@ -275,11 +276,8 @@ class KubernetesModeTest {
       }
     }, Duration.ofSeconds(1), "calls to the deleted Link's service fail");
     long start = System.nanoTime();
-    try {
-      call(channel);
-    } catch (StatusRuntimeException e) {
-      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-    }
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(channel));
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "fails fast");
   }
 
