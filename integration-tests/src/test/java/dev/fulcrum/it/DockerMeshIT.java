@@ -4,7 +4,6 @@ import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fulcrum.api.link.SeedLink;
 import io.fabric8.kubernetes.api.model.Container;
@@ -42,7 +41,7 @@ class DockerMeshIT {
 
   @BeforeAll
   static void docker() {
-    assumeTrue(DockerMesh.dockerAvailable(), "no Docker engine: the container suite needs one (.ci/run starts it)");
+    Prerequisite.require(DockerMesh.dockerAvailable(), "no Docker engine: the container suite needs one (.ci/run starts it)");
   }
 
   @Test
