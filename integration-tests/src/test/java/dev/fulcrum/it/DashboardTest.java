@@ -62,7 +62,7 @@ class DashboardTest {
           failedCalls.incrementAndGet();
         }
         try {
-          Thread.sleep(20);
+          Thread.sleep(20); // paces the load
         } catch (InterruptedException e) {
           return;
         }
@@ -108,7 +108,7 @@ class DashboardTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the dashboard never showed both backends with traffic: " + stats);
       }
-      Thread.sleep(200);
+      Thread.sleep(200); // the poll interval of this wait
     }
   }
 

@@ -237,6 +237,7 @@ class ForwardingTest {
         .setPayload(ByteString.copyFrom(new byte[1024 * 1024])).setCount(200).build());
     call.halfClose();
     assertTrue(first.await(10, TimeUnit.SECONDS));
+    // Deliberately idle: the time a backend not held back by flow control would take to send far more.
     Thread.sleep(1000);
     long sent = mesh.echo(1).service().streamedReplies() + mesh.echo(2).service().streamedReplies() - sentBefore;
     call.cancel("done", null);

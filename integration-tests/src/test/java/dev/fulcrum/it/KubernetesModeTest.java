@@ -166,12 +166,7 @@ class KubernetesModeTest {
 
   /** Checks that within a second of {@code changed} only {@code expected} answer, steadily, and no call failed since. */
   private void expectWithinASecond(long changed, Set<String> expected) throws InterruptedException {
-    Await.until(() -> servers(traffic.callsAfter(Math.max(changed, System.nanoTime() - 100_000_000L))).equals(expected),
-        Duration.ofSeconds(1), "only " + expected + " answering within a second of the change");
-    long settled = System.nanoTime();
-    Await.until(() -> traffic.callsAfter(settled).size() > 50, Duration.ofSeconds(5), "traffic after the change");
-    assertEquals(expected, servers(traffic.callsAfter(settled)), "once settled, only these pods answer");
-    assertEquals(List.of(), traffic.callsAfter(changed).stream().filter(c -> c.failure() != null).toList(), "no failed call");
+    traffic.expectOnly(expected, changed, Duration.ofSeconds(1));
   }
 
   private static Condition condition(Link link, String type) {
