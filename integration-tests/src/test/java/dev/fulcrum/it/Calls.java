@@ -2,8 +2,11 @@ package dev.fulcrum.it;
 
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.tools.echo.EchoServer;
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Sends Echo calls and tells which backend answered each. */
 final class Calls {
@@ -25,6 +29,23 @@ final class Calls {
           .echo(EchoRequest.newBuilder().setMessage("call " + i).build()).getServer());
     }
     return servers;
+  }
+
+  /**
+   * The milliseconds of deadline the backend had left when a call made with {@code callerDeadlineMillis}
+   * reached it, as the echo server reports it; fails if the backend saw no deadline at all.
+   */
+  static long deadlineAtTheBackend(Channel channel, long callerDeadlineMillis) {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    EchoServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+        .withDeadlineAfter(callerDeadlineMillis, TimeUnit.MILLISECONDS)
+        .echo(EchoRequest.newBuilder().setMessage("deadline?").build());
+    String left = headers.get().get(EchoServer.DEADLINE_HEADER);
+    if (left == null) {
+      throw new AssertionError("the backend saw no deadline (no " + EchoServer.DEADLINE_HEADER.name() + " header)");
+    }
+    return Long.parseLong(left);
   }
 
   static Map<String, Integer> count(List<String> servers) {

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -63,7 +62,7 @@ class DashboardTest {
           failedCalls.incrementAndGet();
         }
         try {
-          Thread.sleep(20);
+          Thread.sleep(20); // paces the load
         } catch (InterruptedException e) {
           return;
         }
@@ -109,7 +108,7 @@ class DashboardTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the dashboard never showed both backends with traffic: " + stats);
       }
-      Thread.sleep(200);
+      Thread.sleep(200); // the poll interval of this wait
     }
   }
 
@@ -180,7 +179,7 @@ class DashboardTest {
   @Test
   void thePageRendersBothBackendsInARealBrowser() throws Exception {
     Optional<String> chromium = Chromium.find();
-    Assumptions.assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
+    Prerequisite.require(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
     awaitBothBackends();
     String url = "http://127.0.0.1:" + dashboardPort() + "/";
 
@@ -205,7 +204,7 @@ class DashboardTest {
   @Test
   void theDemosDashboardShowsTheSpreadInARealBrowser() throws Exception {
     Optional<String> chromium = Chromium.find();
-    Assumptions.assumeTrue(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
+    Prerequisite.require(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
     int echo1 = Launcher.freePort();
     int echo2 = Launcher.freePort();
     int admin = Launcher.freePort();

@@ -250,7 +250,7 @@ final class DockerMesh implements AutoCloseable {
   /** {@code docker stop}, then {@code docker start}: the same container, name and addresses. */
   void restartControlPlane(Duration downtime) throws InterruptedException {
     docker.stopContainerCmd(controlPlane.getContainerId()).withTimeout(5).exec();
-    Thread.sleep(downtime.toMillis());
+    Thread.sleep(downtime.toMillis()); // the downtime itself: the proxy goes on without a control plane
     docker.startContainerCmd(controlPlane.getContainerId()).exec();
   }
 
@@ -278,6 +278,11 @@ final class DockerMesh implements AutoCloseable {
     docker.connectToNetworkCmd().withNetworkId(control.getId()).withContainerId(proxy.getContainerId())
         .withContainerNetwork(new ContainerNetwork().withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address)))
         .exec();
+  }
+
+  /** How many times the control plane has logged publishing a new configuration ("serving N Link(s): ..."). */
+  int configurationsPublished() {
+    return controlPlane.getLogs().split("serving \\d+ Link\\(s\\)", -1).length - 1;
   }
 
   /** The proxy's log so far, for failure messages. */

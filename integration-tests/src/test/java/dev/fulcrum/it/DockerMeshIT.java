@@ -4,9 +4,12 @@ import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fulcrum.api.link.SeedLink;
+import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.stats.BackendStats;
+import dev.fulcrum.contract.stats.ProxyStats;
+import dev.fulcrum.contract.stats.StatsJson;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,8 +21,8 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
@@ -42,7 +45,7 @@ class DockerMeshIT {
 
   @BeforeAll
   static void docker() {
-    assumeTrue(DockerMesh.dockerAvailable(), "no Docker engine: the container suite needs one (.ci/run starts it)");
+    Prerequisite.require(DockerMesh.dockerAvailable(), "no Docker engine: the container suite needs one (.ci/run starts it)");
   }
 
   @Test
@@ -79,19 +82,22 @@ class DockerMeshIT {
       callsOnceReady(mesh, 10);
       try (TrafficRecorder traffic = new TrafficRecorder(mesh.proxyChannel(), CALLERS)) {
         Await.until(() -> servers(traffic.calls()).equals(Set.of("v1", "v2")), Duration.ofSeconds(10), "traffic");
+        long beforeKill = System.nanoTime();
         mesh.killEcho("v2");
         long killed = System.nanoTime();
         Await.until(() -> traffic.callsAfter(killed).size() > 500, Duration.ofSeconds(30), "traffic after the kill");
         assertEquals(Set.of("v1"), servers(recent(traffic)), "only v1 answers once v2 is gone");
-        // Calls v2 failed with UNAVAILABLE were retried on v1. Two kinds cannot be, at most one
-        // per caller, caught at the kill: a call whose response had begun (its headers already
-        // passed on to the caller, so no proxy may replay it) when the connection broke ("io
-        // exception"), and what grpc-java's transport reports as a connection closed under a call
-        // (grpc/grpc-java#10474), which escapes its retry policy. Both reach the caller as UNAVAILABLE.
-        List<String> failures = traffic.failures();
-        assertTrue(failures.size() <= CALLERS && failures.stream().allMatch(f -> f.contains("UNAVAILABLE")
-            && (f.contains("the connection to the backend closed") || f.contains("io exception"))),
-            "only calls caught by the kill on a breaking connection failed: " + failures);
+        // Calls v2 failed with UNAVAILABLE were retried on v1. Two kinds cannot be, and only calls
+        // in flight on v2 at the kill, so at most one per caller (CALLERS callers, one call each
+        // at a time): a call whose response had begun (its headers already passed on to the
+        // caller, so no proxy may replay it) when the connection broke ("io exception"), and what
+        // grpc-java's transport reports as a connection closed under a call (grpc/grpc-java#10474),
+        // which escapes its retry policy. Both reach the caller as UNAVAILABLE, at the kill.
+        List<TrafficRecorder.Call> failed = traffic.calls().stream().filter(c -> c.failure() != null).toList();
+        assertTrue(failed.size() <= CALLERS && failed.stream().allMatch(c -> c.failure().contains("UNAVAILABLE")
+            && (c.failure().contains("the connection to the backend closed") || c.failure().contains("io exception"))
+            && c.endNanos() > beforeKill && c.endNanos() < killed + Duration.ofSeconds(5).toNanos()),
+            "only calls caught by the kill on a breaking connection failed: " + failed);
       }
     }
   }
@@ -105,9 +111,14 @@ class DockerMeshIT {
         long cut = System.nanoTime();
         // A change the proxy cannot hear about until the partition heals.
         mesh.startEcho("v3", 7003);
+        int published = mesh.configurationsPublished();
         mesh.writeLinks(RESILIENT_LINK.replace("- {name: grpc-service-v1, port: 7001}",
             "- {name: grpc-service-v3, port: 7003}"));
-        Thread.sleep(5_000);
+        // Only once the control plane serves the edit does the old traffic show the partition held it back.
+        Await.until(() -> mesh.configurationsPublished() > published, Duration.ofSeconds(30),
+            "the control plane serving the edit");
+        long edited = System.nanoTime();
+        Await.until(() -> traffic.callsAfter(edited).size() > 500, Duration.ofSeconds(30), "traffic after the edit");
         assertEquals(Set.of("v1", "v2"), servers(traffic.callsAfter(cut)), "the last configuration served while cut off");
 
         mesh.healPartition(address);
@@ -176,11 +187,13 @@ class DockerMeshIT {
       List<GenericContainer<?>> containers = mesh.startPod(pod, adminPort);
       try {
         URI admin = URI.create("http://localhost:" + containers.get(0).getMappedPort(adminPort));
-        Await.until(() -> backendsWithRequests(get(admin.resolve("/stats"))) == 2, Duration.ofSeconds(60),
-            "the sidecar's /stats showing calls to both echo servers");
+        Await.until(() -> answer(admin.resolve(AdminPaths.STATS)).map(DockerMeshIT::backendsWithRequests).orElse(0L) == 2,
+            Duration.ofSeconds(60), "the sidecar's /stats showing calls to both echo servers");
         assertEquals(200, status(admin.resolve(readiness.getPath())), "readiness probe " + readiness.getPath());
         assertEquals(200, status(admin.resolve(sidecar.getLivenessProbe().getHttpGet().getPath())), "liveness probe");
-        assertFalse(get(admin.resolve("/stats")).matches("(?s).*\"failures\":[1-9].*"), "no call failed");
+        ProxyStats stats = StatsJson.read(get(admin.resolve(AdminPaths.STATS)));
+        assertEquals(0, stats.getServicesList().stream().flatMap(service -> service.getBackendsList().stream())
+            .mapToLong(BackendStats::getFailures).sum(), "no call failed: " + stats);
       } finally {
         Collections.reverse(containers);
         containers.forEach(GenericContainer::stop);
@@ -189,17 +202,31 @@ class DockerMeshIT {
   }
 
   /** How many backends the proxy's /stats shows with at least one request. */
+  /** The backends a proxy's /stats shows calls to, read through the contract as the dashboard reads it. */
   private static long backendsWithRequests(String statsJson) {
-    return Pattern.compile("\"requests\":([0-9]+)").matcher(statsJson).results()
-        .filter(match -> Long.parseLong(match.group(1)) > 0).count();
+    return StatsJson.read(statsJson).getServicesList().stream().flatMap(service -> service.getBackendsList().stream())
+        .filter(backend -> backend.getRequests() > 0).count();
   }
 
-  private static String get(URI uri) {
+  /** The body of a 200 answer to GET {@code uri}; anything else fails the test. */
+  private static String get(URI uri) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), uri + ": " + response.body());
+    return response.body();
+  }
+
+  /** The body of a 200 answer to GET {@code uri}, or empty while nothing answers there yet (a container starting). */
+  private static Optional<String> answer(URI uri) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (Exception e) {
-      return "";
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 

@@ -164,6 +164,10 @@ class ForwardingTest {
 
   @Test
   void callersDeadlineReachesTheBackend() throws Exception {
+    // The Link's own timeout is 5 s: a backend given less than 2 s got the caller's deadline.
+    long left = Calls.deadlineAtTheBackend(channel, 2000);
+    assertTrue(left > 1000 && left <= 2000, "the backend had " + left + " ms left of the caller's 2000 ms");
+
     long cancelledBefore = cancellations();
     long start = System.nanoTime();
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
@@ -172,7 +176,7 @@ class ForwardingTest {
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
     assertTrue(millis < 2000, "failed after " + millis + " ms, not at the 300 ms deadline");
-    // The backend saw the deadline too: its call was cancelled, not left running for 3 s.
+    // And when the deadline passes, the backend's call ends with it, not left running for 3 s.
     Await.until(() -> cancellations() > cancelledBefore, Duration.ofSeconds(2), "backend call cancelled");
   }
 
@@ -233,6 +237,7 @@ class ForwardingTest {
         .setPayload(ByteString.copyFrom(new byte[1024 * 1024])).setCount(200).build());
     call.halfClose();
     assertTrue(first.await(10, TimeUnit.SECONDS));
+    // Deliberately idle: the time a backend not held back by flow control would take to send far more.
     Thread.sleep(1000);
     long sent = mesh.echo(1).service().streamedReplies() + mesh.echo(2).service().streamedReplies() - sentBefore;
     call.cancel("done", null);

@@ -14,11 +14,11 @@ import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.injection.ProxyContainer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -34,13 +34,40 @@ final class KubernetesCluster implements AutoCloseable {
   static final EndpointConditions NOT_READY = new EndpointConditions(false, false, false);
   static final EndpointConditions TERMINATING = new EndpointConditions(false, true, true);
 
-  private final KubernetesMockServer server =
-      new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-  final KubernetesClient kubectl;
+  private ApiServerFaults faults = new ApiServerFaults();
+  private KubernetesMockServer server =
+      new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
+  KubernetesClient kubectl;
 
   KubernetesCluster() throws Exception {
     server.init();
     kubectl = server.createClient();
+    applyLinkCrd();
+  }
+
+  /**
+   * The API server stops (every connection drops) and a new one starts on its address and port, as
+   * after a restart with etcd's data: empty here, so the caller creates the objects again, and
+   * refusing reads until {@link #serveReads} so that no informer sees it half filled.
+   */
+  void restart() throws Exception {
+    String host = server.getHostName();
+    int port = server.getPort();
+    close();
+    faults = ApiServerFaults.restartOf(faults);
+    faults.refuseReads(503);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
+    server.init(InetAddress.getByName(host), port);
+    kubectl = server.createClient();
+    applyLinkCrd();
+  }
+
+  /** The restarted API server answers reads. */
+  void serveReads() {
+    faults.serveReads();
+  }
+
+  private void applyLinkCrd() throws Exception {
     try (InputStream crd = Files.newInputStream(Path.of("..", "deploy", "crds", "links.linkerd.io-v1.yml"))) {
       kubectl.resource(kubectl.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
     }

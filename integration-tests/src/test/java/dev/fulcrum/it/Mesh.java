@@ -101,7 +101,7 @@ final class Mesh implements AutoCloseable {
     int port = controlPlane.xdsPort();
     int adminPort = controlPlane.adminPort().getAsInt();
     controlPlane.close();
-    Thread.sleep(downtime.toMillis());
+    Thread.sleep(downtime.toMillis()); // the downtime itself: proxies go on without a control plane
     controlPlane = ControlPlaneComponent.create(onLoopback(port, adminPort), new FileLinkSource(links));
     controlPlane.start();
   }

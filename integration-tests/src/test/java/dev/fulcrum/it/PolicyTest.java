@@ -87,6 +87,21 @@ class PolicyTest {
   }
 
   @Test
+  void theBackendIsGivenTheShorterOfTheRequestTimeoutAndTheCallersDeadline() {
+    Channel timeout = mesh.proxyChannel("timeout.test:1");
+    Calls.sequence(timeout, 2); // connected
+    long byPolicy = Calls.deadlineAtTheBackend(timeout, 10_000);
+    assertTrue(byPolicy > 0 && byPolicy <= 300, "the backend had " + byPolicy + " ms of the 300ms request timeout");
+    long byCaller = Calls.deadlineAtTheBackend(timeout, 200);
+    assertTrue(byCaller > 0 && byCaller <= 200, "the backend had " + byCaller + " ms of the caller's 200 ms");
+    // Without a request timeout, the caller's deadline alone.
+    Channel noTimeout = mesh.proxyChannel("retry.test:1");
+    Calls.sequence(noTimeout, 2);
+    long callerOnly = Calls.deadlineAtTheBackend(noTimeout, 2000);
+    assertTrue(callerOnly > 1000 && callerOnly <= 2000, "the backend had " + callerOnly + " ms of the caller's 2000 ms");
+  }
+
+  @Test
   void aStreamIsNotRetriedOnceAMessageHasBeenSent() throws Exception {
     Channel retry = mesh.proxyChannel("retryall.test:1");
     Calls.sequence(retry, 2);

@@ -8,6 +8,7 @@ import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,11 +119,14 @@ class RoutingTest {
     assertTrue(Math.abs(v2 - 0.10) <= 0.02, "v2 took " + v2 + " of the calls: " + split);
 
     try (TrafficRecorder traffic = new TrafficRecorder(channel, 4)) {
-      Thread.sleep(200);
+      Await.until(() -> traffic.calls().size() > 20, Duration.ofSeconds(5), "traffic before the change");
+      long responses = mesh.controlPlane.stats().totalResponses();
       mesh.writeLinks(ROUTES + canary(50, 50));
-      Thread.sleep(1000);
+      // "At once": the new weights are sent within a second, and the calls after that follow them.
+      Await.until(() -> mesh.controlPlane.stats().totalResponses() > responses, Duration.ofSeconds(1),
+          "the new weights sent to the proxy");
       long settled = System.nanoTime();
-      Thread.sleep(1500);
+      Await.until(() -> traffic.callsAfter(settled).size() > 1000, Duration.ofSeconds(10), "traffic after the change");
       List<TrafficRecorder.Call> after = traffic.callsAfter(settled);
       double v2After = after.stream().filter(c -> "v2".equals(c.server())).count() / (double) after.size();
       assertTrue(after.size() > 200 && Math.abs(v2After - 0.5) < 0.1,

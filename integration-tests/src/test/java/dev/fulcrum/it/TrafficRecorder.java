@@ -4,6 +4,9 @@ import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +61,20 @@ final class TrafficRecorder implements AutoCloseable {
   /** The servers that answered {@code calls}. */
   static Set<String> servers(List<Call> calls) {
     return calls.stream().filter(c -> c.server() != null).map(Call::server).collect(Collectors.toSet());
+  }
+
+  /**
+   * Checks that within {@code within} of {@code changed} only {@code expected} answer (the calls of
+   * the last 100 ms since then), that they still do over the next 50 calls, and that no call failed
+   * since {@code changed}.
+   */
+  void expectOnly(Set<String> expected, long changed, Duration within) throws InterruptedException {
+    Await.until(() -> servers(callsAfter(Math.max(changed, System.nanoTime() - 100_000_000L))).equals(expected),
+        within, "only " + expected + " answering within " + within.toMillis() + " ms of the change");
+    long settled = System.nanoTime();
+    Await.until(() -> callsAfter(settled).size() > 50, Duration.ofSeconds(5), "traffic after the change");
+    assertEquals(expected, servers(callsAfter(settled)), "once settled, only these answer");
+    assertEquals(List.of(), callsAfter(changed).stream().filter(c -> c.failure() != null).toList(), "no failed call");
   }
 
   List<String> failures() {

@@ -54,7 +54,7 @@ class ProxyStatsCollectorTest {
     hanging = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hanging.createContext("/stats", exchange -> {
       try {
-        Thread.sleep(30_000);
+        Thread.sleep(30_000); // the hanging proxy itself: it never answers in time
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -100,7 +100,7 @@ class ProxyStatsCollectorTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("polls did not get there: " + polls);
       }
-      Thread.sleep(50);
+      Thread.sleep(50); // the poll interval of this wait
     }
   }
 }

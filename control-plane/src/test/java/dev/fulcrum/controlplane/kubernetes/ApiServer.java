@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.HashMap;
 
 /**
@@ -24,9 +26,39 @@ final class ApiServer implements AutoCloseable {
   }
 
   private ApiServer(KubernetesMockServer server) {
+    this(server, null, 0);
+  }
+
+  private ApiServer(KubernetesMockServer server, String host, int port) {
     this.server = server;
-    server.init();
+    if (host == null) {
+      server.init();
+    } else {
+      try {
+        server.init(InetAddress.getByName(host), port);
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
     admin = server.createClient();
+  }
+
+  /** A server in CRUD mode whose watches and reads {@code faults} can break. */
+  static ApiServer with(ApiServerFaults faults) {
+    return new ApiServer(new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false));
+  }
+
+  /**
+   * This server stopped (every connection drops), and a new, empty one with {@code faults} on the
+   * same address and port, as an API server comes back after a restart: clients find it where they
+   * left it.
+   */
+  ApiServer restartedWith(ApiServerFaults faults) {
+    String host = server.getHostName();
+    int port = server.getPort();
+    close();
+    return new ApiServer(new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false),
+        host, port);
   }
 
   /** A server that knows no resource at all (404 for everything), as one without the Link CRD answers for Links. */

@@ -97,7 +97,7 @@ class KubernetesLinkSourceTest {
     int before;
     do {
       before = deliveries.get();
-      Thread.sleep(300);
+      Thread.sleep(300); // deliberately idle: what is being checked is that nothing more comes
     } while (deliveries.get() != before);
     return before;
   }

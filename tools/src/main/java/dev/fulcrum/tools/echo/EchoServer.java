@@ -1,6 +1,8 @@
 package dev.fulcrum.tools.echo;
 
 import dev.fulcrum.dataplane.GracefulStop;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -14,17 +16,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An echo server on one port: the backend of the demo, the tests and the benchmarks. Besides the
  * messages, it echoes metadata: every request header named {@code x-echo-*} comes back as a
- * response header, and the trailers name the server ({@code x-echo-server}).
+ * response header, and the trailers name the server ({@code x-echo-server}). A call that arrives
+ * with a deadline gets {@link #DEADLINE_HEADER} back: what was left of it when the call started
+ * here, so a test can see the deadline a backend behind the proxy was given.
  */
 public final class EchoServer implements AutoCloseable {
   /** Large enough for the 16 MiB messages the proxy must pass. */
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final Metadata.Key<String> SERVER_TRAILER =
       Metadata.Key.of("x-echo-server", Metadata.ASCII_STRING_MARSHALLER);
+  /** The milliseconds left of the call's deadline as this server received it; absent without one. */
+  public static final Metadata.Key<String> DEADLINE_HEADER =
+      Metadata.Key.of("fulcrum-echo-deadline-ms", Metadata.ASCII_STRING_MARSHALLER);
 
   private final EchoService service;
   private final Server server;
@@ -80,7 +88,10 @@ public final class EchoServer implements AutoCloseable {
     timer.shutdownNow();
   }
 
-  /** Sends {@code x-echo-*} request headers back as response headers; names the server in the trailers. */
+  /**
+   * Sends {@code x-echo-*} request headers back as response headers, with the deadline left; names
+   * the server in the trailers.
+   */
   private static final class MetadataEcho implements ServerInterceptor {
     private final String name;
 
@@ -103,6 +114,10 @@ public final class EchoServer implements AutoCloseable {
           Metadata.Key<String> ascii = Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER);
           requestHeaders.getAll(ascii).forEach(value -> echoed.put(ascii, value));
         }
+      }
+      Deadline deadline = Context.current().getDeadline(); // the call's context: its grpc-timeout
+      if (deadline != null) {
+        echoed.put(DEADLINE_HEADER, String.valueOf(deadline.timeRemaining(TimeUnit.MILLISECONDS)));
       }
       return next.startCall(new SimpleForwardingServerCall<>(call) {
         @Override
