@@ -4,6 +4,7 @@ import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -7,6 +7,7 @@ import dev.fulcrum.controlplane.dashboard.DashboardJson;
 import dev.fulcrum.controlplane.dashboard.MeshStats;
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.testing.Await;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.URI;

@@ -10,6 +10,7 @@ import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.stats.BackendStats;
 import dev.fulcrum.contract.stats.ProxyStats;
 import dev.fulcrum.contract.stats.StatsJson;
+import dev.fulcrum.testing.Await;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Pod;

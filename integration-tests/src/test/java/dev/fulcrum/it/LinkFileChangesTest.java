@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.controlplane.xds.XdsType;
+import dev.fulcrum.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package dev.fulcrum.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

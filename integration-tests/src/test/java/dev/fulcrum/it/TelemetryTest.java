@@ -9,6 +9,7 @@ import dev.fulcrum.contract.stats.ServiceStats;
 import dev.fulcrum.contract.stats.StatsJson;
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.testing.Await;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

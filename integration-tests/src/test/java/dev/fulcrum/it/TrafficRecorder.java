@@ -1,11 +1,12 @@
 package dev.fulcrum.it;
 
-import dev.fulcrum.echo.v1.EchoRequest;
-import dev.fulcrum.echo.v1.EchoServiceGrpc;
-import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.testing.Await;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.fulcrum.tools;
 
-import dev.fulcrum.api.link.Durations;
+import dev.fulcrum.contract.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,11 +1,11 @@
 package dev.fulcrum.controlplane.mesh;
 
-import dev.fulcrum.api.link.Durations;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkSpec.RouteSpec;
 import dev.fulcrum.api.link.LinkSpec.TargetRef;
 import dev.fulcrum.api.link.LinkSpec;
 import dev.fulcrum.api.link.Policy;
+import dev.fulcrum.contract.Durations;
 import dev.fulcrum.contract.Limits;
 import dev.fulcrum.contract.Strategy;
 import java.time.Duration;

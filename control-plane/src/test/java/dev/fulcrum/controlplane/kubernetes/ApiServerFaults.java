@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>The mock's expectations cannot do this here: they match a request by its exact path, and an
  * informer's watch path carries the resourceVersion it resumes from, which changes with every write.
  */
-final class ApiServerFaults extends Dispatcher {
+public final class ApiServerFaults extends Dispatcher {
   /** What a real API server sends on a watch whose resourceVersion is too old to resume from. */
   static final String GONE = error(410, "Expired", "too old resource version");
   /** What a real API server sends on a watch it cannot go on with for a reason of its own. */
@@ -81,11 +81,11 @@ final class ApiServerFaults extends Dispatcher {
    * is re-applied (that reaches the informer). Writes go through, so a test can fill the server with
    * objects that no informer sees half-made.
    */
-  void refuseReads(int status) {
+  public void refuseReads(int status) {
     readsRefused = status;
   }
 
-  void serveReads() {
+  public void serveReads() {
     readsRefused = 0;
   }
 
@@ -97,7 +97,7 @@ final class ApiServerFaults extends Dispatcher {
    * API server's watch cache, which begins at its start, answers one. The mock would otherwise take
    * it and send only later events, where a real API server replays those since that version.
    */
-  static ApiServerFaults restartOf(ApiServerFaults before) {
+  public static ApiServerFaults restartOf(ApiServerFaults before) {
     ApiServerFaults restarted = new ApiServerFaults();
     long last = before.crud.requestResourceVersion();
     while (restarted.crud.requestResourceVersion() < last) {
@@ -108,32 +108,32 @@ final class ApiServerFaults extends Dispatcher {
   }
 
   /** How many times {@code resource} was listed (a GET of the collection that is not a watch). */
-  long lists(String resource) {
+  public long lists(String resource) {
     return requests.stream().filter(r -> r.startsWith("GET ") && !r.contains("watch=true")
         && resource(r.substring(4)).equals(resource)).count();
   }
 
   /** How many watches of {@code resource} were opened. */
-  long watches(String resource) {
+  public long watches(String resource) {
     return requests.stream().filter(r -> r.contains("watch=true") && resource(r.substring(4)).equals(resource)).count();
   }
 
   /** Whether a watch of {@code resource} is open now. */
-  boolean watching(String resource) {
+  public boolean watching(String resource) {
     return open.stream().anyMatch(watch -> watch.resource.equals(resource));
   }
 
   /** From now on, events of {@code resource} are not sent to its watches (they miss what changes). */
-  void deafen(String resource) {
+  public void deafen(String resource) {
     deaf.add(resource);
   }
 
-  void undeafen(String resource) {
+  public void undeafen(String resource) {
     deaf.remove(resource);
   }
 
   /** Ends every open watch of {@code resource} with {@code ERROR 410 Gone}, as a real API server does. */
-  void gone(String resource) {
+  public void gone(String resource) {
     forEachOpen(resource, socket -> {
       socket.send(GONE);
       socket.close(1000, "");
@@ -141,12 +141,12 @@ final class ApiServerFaults extends Dispatcher {
   }
 
   /** Closes every open watch of {@code resource} without a word, as a restarting load balancer might. */
-  void dropWatches(String resource) {
+  public void dropWatches(String resource) {
     forEachOpen(resource, socket -> socket.close(1000, ""));
   }
 
   /** Ends every open watch of {@code resource} with an {@code ERROR 500}. */
-  void failWatches(String resource) {
+  public void failWatches(String resource) {
     forEachOpen(resource, socket -> {
       socket.send(INTERNAL_ERROR);
       socket.close(1000, "");

@@ -14,6 +14,7 @@ import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.MeshReconciler;
 import dev.fulcrum.controlplane.mesh.Seed;
 import dev.fulcrum.controlplane.mesh.Target;
+import dev.fulcrum.testing.Await;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.source.KnownProxy;
+import dev.fulcrum.testing.Await;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,4 +1,4 @@
-package dev.fulcrum.api.link;
+package dev.fulcrum.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

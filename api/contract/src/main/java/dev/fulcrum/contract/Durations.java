@@ -1,4 +1,4 @@
-package dev.fulcrum.api.link;
+package dev.fulcrum.contract;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -7,7 +7,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations as Kubernetes and Linkerd users write them: {@code 5s}, {@code 250ms}, {@code 1m30s}. */
+/**
+ * Parses durations as Kubernetes and Linkerd users write them: {@code 5s}, {@code 250ms},
+ * {@code 1m30s}. In the contract because a Link's timeouts and every command's duration flags
+ * (the proxy's image has the commands, not the Link model) take the same spelling.
+ */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final Map<String, Long> NANOS_PER_UNIT = Map.of(

@@ -1,13 +1,16 @@
-package dev.fulcrum.it;
+package dev.fulcrum.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or time runs out; a condition is never checked after its deadline. */
-final class Await {
+/**
+ * Polls a condition until it holds or time runs out; a condition is never checked after its
+ * deadline. Every module's tests wait with it (the contract's test jar).
+ */
+public final class Await {
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+  public static void until(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline <= 0) {
       if (condition.getAsBoolean()) {

@@ -1,4 +1,4 @@
-package dev.fulcrum.it;
+package dev.fulcrum.testing;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
