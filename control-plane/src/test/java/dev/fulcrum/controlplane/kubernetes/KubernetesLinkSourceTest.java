@@ -29,7 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ class KubernetesLinkSourceTest {
     return before;
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     Await.until(condition, Duration.ofSeconds(5), what);
   }
 

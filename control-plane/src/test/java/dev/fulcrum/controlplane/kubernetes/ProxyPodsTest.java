@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class ProxyPodsTest {
     api.admin.resource(pod).create();
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     Await.until(condition, Duration.ofSeconds(20), what);
   }
 
