@@ -63,6 +63,11 @@ final class KubernetesCluster implements AutoCloseable {
     applyLinkCrd();
   }
 
+  /** The API server's hand on its watches and reads (410 Gone, dropped watches, missed events). */
+  ApiServerFaults faults() {
+    return faults;
+  }
+
   /** The restarted API server answers reads. */
   void serveReads() {
     faults.serveReads();

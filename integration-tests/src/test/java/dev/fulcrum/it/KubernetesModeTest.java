@@ -16,6 +16,7 @@ import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.dashboard.DashboardJson;
 import dev.fulcrum.controlplane.dashboard.MeshStats;
+import dev.fulcrum.controlplane.kubernetes.ApiServerFaults;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
 import dev.fulcrum.controlplane.xds.XdsType;
 import dev.fulcrum.dataplane.Proxy;
@@ -313,6 +314,31 @@ class KubernetesModeTest {
     } catch (IOException | InterruptedException | RuntimeException e) {
       return List.of(); // not yet
     }
+  }
+
+  /**
+   * A watch ends with {@code 410 Gone} after missing an event (the EndpointSlice edit happened while
+   * it heard nothing): the informer lists again, the proxy follows the edit it had missed, and then
+   * an edit made after the re-list, with no failed call throughout.
+   */
+  @Test
+  @Order(9)
+  void aWatchEndedBy410GoneIsFollowedByARelistAndLaterChangesReachTheProxy() throws Exception {
+    ApiServerFaults faults = cluster.faults();
+    faults.deafen("endpointslices");
+    long missed = System.nanoTime();
+    v1Pods(Map.of("127.0.0.2", READY, "127.0.0.3", READY, "127.0.0.6", READY));
+    // Deliberately idle: the edit must not be seen while the watch is deaf (it proves the re-list found it).
+    Thread.sleep(500);
+    assertEquals(Set.of("pod-2", "pod-3", "pod-4"), servers(traffic.callsAfter(missed)), "the missed edit not seen yet");
+    long lists = faults.lists("endpointslices");
+    faults.undeafen("endpointslices");
+    long gone = System.nanoTime();
+    faults.gone("endpointslices");
+    Await.until(() -> faults.lists("endpointslices") > lists, Duration.ofSeconds(10), "EndpointSlices listed again");
+    expectWithinASecond(gone, Set.of("pod-2", "pod-3", "pod-4", "pod-6"));
+    Await.until(() -> faults.watching("endpointslices"), Duration.ofSeconds(10), "EndpointSlices watched again");
+    v1PodsAndExpect(Map.of("127.0.0.2", READY, "127.0.0.3", READY), Set.of("pod-2", "pod-3", "pod-4"));
   }
 
   /**
