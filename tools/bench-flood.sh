@@ -41,11 +41,18 @@ start proxy proxy --listen-port "$proxy" --xds-server "127.0.0.1:$xds" --admin-p
 proxy_pid=${pids[-1]}
 await_port "$proxy"
 
-rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$(pgrep -P "$proxy_pid" java || echo "$proxy_pid")/status"; }
+java_pid() { pgrep -P "$proxy_pid" java || echo "$proxy_pid"; }
+rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$(java_pid)/status"; }
+# The live heap after a full collection: what the proxy holds on to, apart from the JVM's own growth.
+live_heap() {
+  jcmd "$(java_pid)" GC.run >/dev/null 2>&1
+  jcmd "$(java_pid)" GC.heap_info 2>/dev/null | awk '/generation/ {for (i=1;i<NF;i++) if ($i=="used") {sub(/K,?/,"",$(i+1)); kib+=$(i+1)}}
+    END {printf "%.1f MiB", kib/1024}'
+}
 report() {
   local metrics; metrics=$(curl -s "http://127.0.0.1:$admin/metrics")
-  printf '%-22s RSS %-9s /metrics %6d lines, upstream channels %s\n' "$1" "$(rss)" \
-    "$(grep -vc '^#' <<<"$metrics")" "$(awk '/^fulcrum_upstream_channels/ {print $2}' <<<"$metrics")"
+  printf '%-22s RSS %-9s heap after GC %-8s /metrics %6d lines, upstream channels %s\n' "$1" "$(rss)" \
+    "$(live_heap)" "$(grep -vc '^#' <<<"$metrics")" "$(awk '/^fulcrum_upstream_channels/ {print $2}' <<<"$metrics")"
 }
 echo "logs in $logs"
 # Real traffic first, so the JIT and the pools are warm before anything is compared.
