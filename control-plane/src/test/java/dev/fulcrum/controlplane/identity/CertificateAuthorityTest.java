@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.identity.SpiffeId;
+import dev.fulcrum.controlplane.injection.SelfSigned;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -135,9 +136,7 @@ class CertificateAuthorityTest {
     // read is then compared with its certificate: the mismatch error shows it was parsed.
     ca();
     Path key = dir.resolve(CaFiles.ISSUER_KEY);
-    Process openssl = new ProcessBuilder("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
-        "-out", key.toString()).redirectErrorStream(true).start();
-    assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+    SelfSigned.run(List.of("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString()));
     assertTrue(Files.readString(key).startsWith("-----BEGIN EC PRIVATE KEY-----"), Files.readString(key));
     GeneralSecurityException e = assertThrows(GeneralSecurityException.class, this::ca);
     assertTrue(e.getMessage().contains("issuer.key is not the key of"), e.getMessage());

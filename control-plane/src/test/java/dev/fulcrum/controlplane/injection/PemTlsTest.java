@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.controlplane.tls.PemFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ class PemTlsTest {
     SelfSigned pair = SelfSigned.create(dir, "RSA");
     Path missing = dir.resolve("nope.key");
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "hello\n");
-    Path encrypted = Files.writeString(dir.resolve("enc.key"), SelfSigned.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2}));
+    Path encrypted = Files.writeString(dir.resolve("enc.key"), PemFiles.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2}));
     SelfSigned other = SelfSigned.create(Files.createDirectory(dir.resolve("other")), "RSA");
 
     assertEquals(missing + ": cannot read it (" + missing + ")",

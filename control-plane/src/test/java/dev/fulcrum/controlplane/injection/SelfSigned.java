@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.controlplane.tls.PemFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -33,15 +33,10 @@ public record SelfSigned(Path certificate, Path privateKey, Certificate issued) 
     }
     Certificate certificate = keys.getCertificate("webhook");
     Path crt = Files.writeString(directory.resolve("tls-" + keyAlgorithm + ".crt"),
-        pem("CERTIFICATE", certificate.getEncoded()));
+        PemFiles.pem("CERTIFICATE", certificate.getEncoded()));
     Path key = Files.writeString(directory.resolve("tls-" + keyAlgorithm + ".key"),
-        pem("PRIVATE KEY", keys.getKey("webhook", PASSWORD).getEncoded()));
+        PemFiles.pem("PRIVATE KEY", keys.getKey("webhook", PASSWORD).getEncoded()));
     return new SelfSigned(crt, key, certificate);
-  }
-
-  static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
   }
 
   /** A client context that trusts this certificate alone. */
@@ -56,7 +51,7 @@ public record SelfSigned(Path certificate, Path privateKey, Certificate issued) 
     return context;
   }
 
-  static void run(List<String> command) throws Exception {
+  public static void run(List<String> command) throws Exception {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
