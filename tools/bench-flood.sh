@@ -15,12 +15,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: $0 [--authorities N] [--floods N]" >&2; exit 2 ;;
   esac
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing on port $1" >&2; exit 1; }
-logs=$(mktemp -d)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
-start() { local name=$1; shift; "$here/fulcrum" "$@" >"$logs/$name.log" 2>&1 & pids+=($!); }
+# shellcheck source=bench-processes.sh
+source "$here/bench-processes.sh"
 
 v1=$(free_port); v2=$(free_port); xds=$(free_port); proxy=$(free_port); admin=$(free_port)
 start v1 echo --port "$v1" --name v1 --quiet
@@ -36,10 +32,10 @@ spec:
     - {name: 127.0.0.1, port: $v2}
 YAML
 start control-plane control-plane --config "$logs/links.yaml" --xds-port "$xds" --admin-port 0
-for port in "$v1" "$v2" "$xds"; do await_port "$port"; done
+for port in "$v1" "$v2" "$xds"; do await_port "$port" 30; done
 start proxy proxy --listen-port "$proxy" --xds-server "127.0.0.1:$xds" --admin-port "$admin"
 proxy_pid=${pids[-1]}
-await_port "$proxy"
+await_port "$proxy" 30
 
 java_pid() { pgrep -P "$proxy_pid" java || echo "$proxy_pid"; }
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$(java_pid)/status"; }

@@ -14,12 +14,8 @@ case "${1:-}" in
   --telemetry-cost) mode=telemetry; shift ;;
   --tracing-cost) mode=tracing; shift ;;
 esac
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "nothing on port $1" >&2; exit 1; }
-logs=$(mktemp -d)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
-start() { local name=$1; shift; "$here/fulcrum" "$@" >"$logs/$name.log" 2>&1 & pids+=($!); }
+# shellcheck source=bench-processes.sh
+source "$here/bench-processes.sh"
 
 echo_port=$(free_port)
 start echo echo --port "$echo_port" --name bench --quiet

@@ -48,7 +48,7 @@ public final class DashboardServer implements AutoCloseable {
 
   public synchronized void start(InetSocketAddress address, BooleanSupplier ready) throws IOException {
     server = HttpServer.create(address, 16);
-    HttpEndpoints.probes(server, () -> true, ready);
+    HttpEndpoints.probes(server, ready);
     HttpEndpoints.route(server, API_STATS, "application/json", () -> json.write(aggregator.aggregate(collector.polls())));
     // "/" matches every path the others do not: only the page itself is served there.
     server.createContext("/", exchange -> {

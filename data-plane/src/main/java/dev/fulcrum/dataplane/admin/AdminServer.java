@@ -41,7 +41,7 @@ public final class AdminServer implements AutoCloseable {
         () -> telemetry.registry().scrape());
     HttpEndpoints.route(server, AdminPaths.STATS, "application/json", () -> StatsJson.write(stats.stats()));
     HttpEndpoints.route(server, AdminPaths.CONFIG_DUMP, "application/json", configDump::json);
-    HttpEndpoints.probes(server, () -> true, () -> readiness.ready(configDump::status));
+    HttpEndpoints.probes(server, () -> readiness.ready(configDump::status));
     server.start();
   }
 

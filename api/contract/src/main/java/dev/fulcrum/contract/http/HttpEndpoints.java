@@ -20,9 +20,12 @@ public final class HttpEndpoints {
 
   private HttpEndpoints() {}
 
-  /** {@code /live} and {@code /ready}: 200 or 503, each at its exact path ({@code /readyz} is not it). */
-  public static void probes(HttpServer server, BooleanSupplier live, BooleanSupplier ready) {
-    probe(server, AdminPaths.LIVE, live, "live\n", "not live\n");
+  /**
+   * {@code /live}, 200 while the process answers at all, and {@code /ready}, 200 or 503 as
+   * {@code ready} says; each at its exact path ({@code /readyz} is not it).
+   */
+  public static void probes(HttpServer server, BooleanSupplier ready) {
+    probe(server, AdminPaths.LIVE, () -> true, "live\n", "not live\n");
     probe(server, AdminPaths.READY, ready, "ready\n", "not ready\n");
   }
 

@@ -21,7 +21,7 @@ class HttpEndpointsTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
-    HttpEndpoints.probes(server, () -> true, ready::get);
+    HttpEndpoints.probes(server, ready::get);
     HttpEndpoints.route(server, "/stats", "application/json", () -> "{}");
     HttpEndpoints.route(server, "/broken", "text/plain", () -> {
       throw new IllegalStateException("no stats yet");
