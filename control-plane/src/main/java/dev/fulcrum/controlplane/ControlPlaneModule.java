@@ -13,7 +13,11 @@ import dev.fulcrum.controlplane.source.LinkSource;
 import dev.fulcrum.controlplane.xds.XdsStreamStats;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import java.net.InetSocketAddress;
+import dev.fulcrum.controlplane.identity.IdentityConfig;
+import dev.fulcrum.controlplane.identity.IdentityService;
+import java.util.Optional;
 import javax.inject.Named;
+import javax.inject.Singleton;
 
 @Module
 interface ControlPlaneModule {
@@ -42,6 +46,13 @@ interface ControlPlaneModule {
   /** The proxies the dashboard polls: connected here, and seen by the source where they run. */
   @Binds
   ProxyDirectory proxyDirectory(MeshProxies proxies);
+
+  /** The identity service, when configured: made (with its CA) once. */
+  @Provides
+  @Singleton
+  static Optional<IdentityService> identityService(ControlPlaneConfig config) {
+    return config.identity().map(IdentityConfig::service);
+  }
 
   /** ...and by which other names clients call a Link's service. */
   @Provides

@@ -71,7 +71,7 @@ class XdsServingTest {
     v2.service().logRequests(false);
     cache = new XdsCache();
     stats = new XdsStreamStats();
-    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), cache, Set.of(stats));
+    server = new XdsServer(new InetSocketAddress("127.0.0.1", 0), cache, Set.of(stats), java.util.Optional.empty());
     server.start();
     proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + server.port(), Optional.of(SERVICE), "xds-it"));
     proxy.start();

@@ -2,9 +2,11 @@ package dev.fulcrum.tools;
 
 import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
+import dev.fulcrum.controlplane.identity.IdentityConfig;
 import dev.fulcrum.controlplane.injection.SidecarSettings;
 import dev.fulcrum.controlplane.injection.WebhookConfig;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
@@ -14,6 +16,7 @@ import dev.fulcrum.controlplane.source.LinkSource;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -118,11 +121,29 @@ public final class ControlPlaneCommand implements Callable<Integer> {
           + " with --proxy-otlp-endpoint.")
   Double proxyTraceSampling;
 
+  @Option(names = "--identity-dir", paramLabel = "DIR",
+      description = "File mode: serve workload identities (mTLS certificates), from a CA kept in DIR: made there at"
+          + " first start, reused afterwards. It certifies whatever identity a local caller asks for (development mode).")
+  Path identityDir;
+
+  @Option(names = "--trust-domain", defaultValue = SpiffeId.DEFAULT_TRUST_DOMAIN,
+      description = "The SPIFFE trust domain of the identities it issues (default: ${DEFAULT-VALUE}).")
+  String trustDomain;
+
+  @Option(names = "--identity-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long a workload certificate lasts, e.g. 24h (the default) or 30s.")
+  Duration identityLifetime;
+
   @Override
   public Integer call() throws Exception {
     ControlPlaneConfig config = config();
     LinkSource links = source.kubernetes ? kubernetes() : file();
-    ControlPlane controlPlane = ControlPlaneComponent.create(config, links);
+    ControlPlane controlPlane;
+    try {
+      controlPlane = ControlPlaneComponent.create(config, links);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw new UsageException("--identity-dir: " + e.getMessage());
+    }
     try {
       controlPlane.start();
     } catch (IllegalStateException e) {
@@ -139,7 +160,32 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     checkPort("--admin-port", adminPort, 0);
     ControlPlaneConfig config = ControlPlaneConfig.of(
         new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort));
-    return webhookPort == null ? noWebhook(config) : config.withWebhook(webhook());
+    config = webhookPort == null ? noWebhook(config) : config.withWebhook(webhook());
+    return identityDir == null ? noIdentity(config) : config.withIdentity(identity());
+  }
+
+  private ControlPlaneConfig noIdentity(ControlPlaneConfig config) {
+    if (identityLifetime != null) {
+      throw new UsageException("--identity-lifetime: only with --identity-dir");
+    }
+    return config;
+  }
+
+  private IdentityConfig identity() {
+    if (source.kubernetes) {
+      throw new UsageException("--identity-dir: file mode only; in Kubernetes the CA comes from the issuer Secret");
+    }
+    try {
+      SpiffeId.ofWorkload("default/default", trustDomain);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--trust-domain: " + e.getMessage());
+    }
+    try {
+      return new IdentityConfig(identityDir, trustDomain,
+          identityLifetime == null ? IdentityConfig.DEFAULT_LIFETIME : identityLifetime);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--identity-lifetime: " + e.getMessage());
+    }
   }
 
   private ControlPlaneConfig noWebhook(ControlPlaneConfig config) {

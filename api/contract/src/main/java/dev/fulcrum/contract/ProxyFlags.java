@@ -15,6 +15,21 @@ public final class ProxyFlags {
   public static final String IO_THREADS = "--io-threads";
   public static final String OTLP_ENDPOINT = "--otlp-endpoint";
   public static final String TRACE_SAMPLING = "--trace-sampling";
+  /** The workload's identity, NAMESPACE/SERVICEACCOUNT: the proxy gets its certificate for it. */
+  public static final String IDENTITY = "--identity";
+  /** Where the proxy keeps its key and certificate (a tmpfs in a pod). */
+  public static final String IDENTITY_DIR = "--identity-dir";
+  /** In Kubernetes, the file holding the pod's projected ServiceAccount token. */
+  public static final String IDENTITY_TOKEN_FILE = "--identity-token-file";
+  /** The inbound side: where meshed callers' calls arrive, over mTLS. */
+  public static final String INBOUND_PORT = "--inbound-port";
+  /** The application's own port, which the inbound side forwards to on loopback. */
+  public static final String APP_PORT = "--app-port";
+  /** {@code strict} or {@code permissive}: see {@link InboundTls}. */
+  public static final String INBOUND_TLS = "--inbound-tls";
+
+  /** Linkerd's inbound port, kept so that people and tools coming from it find it where they expect. */
+  public static final int DEFAULT_INBOUND_PORT = 4143;
 
   /** Every call that arrives without a trace starts one, unless told otherwise. */
   public static final double DEFAULT_TRACE_SAMPLING = 1.0;

@@ -100,6 +100,11 @@ public final class CertificateAuthority {
     return anchor;
   }
 
+  /** What workloads are told to trust: the anchor (more than one while anchors rotate). */
+  public List<X509Certificate> trustAnchors() {
+    return List.of(anchor);
+  }
+
   public String trustDomain() {
     return trustDomain;
   }
