@@ -3,19 +3,24 @@ package dev.fulcrum.dataplane;
 import dev.fulcrum.dataplane.admin.AdminServer;
 import dev.fulcrum.dataplane.admin.Readiness;
 import dev.fulcrum.dataplane.forward.EventLoops;
+import dev.fulcrum.dataplane.forward.InboundServer;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
 import dev.fulcrum.dataplane.telemetry.Tracing;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
+import dev.fulcrum.dataplane.identity.WorkloadIdentity;
+import java.util.Optional;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data-plane proxy. A call's path: {@link ProxyServer} accepts it (any method), the
- * {@code CallForwarder} opens its twin on the service's {@link UpstreamChannels} channel, grpc-xds
- * picks the backend, and a {@code ForwardedCall} relays the two until they close.
+ * The data-plane proxy, a sidecar's two sides. Outbound, a call's path: {@link ProxyServer} accepts
+ * it (any method), the {@code CallForwarder} opens its twin on the service's {@link UpstreamChannels}
+ * channel, grpc-xds picks the backend (over mTLS when it is meshed), and a {@code ForwardedCall}
+ * relays the two until they close. Inbound: {@link InboundServer} terminates the caller's mTLS and
+ * the {@code AppForwarder} relays the call to the application on loopback.
  */
 @Singleton
 public final class Proxy implements AutoCloseable {
@@ -29,10 +34,13 @@ public final class Proxy implements AutoCloseable {
   private final AdminServer admin;
   private final Tracing tracing;
   private final Readiness readiness;
+  private final Optional<WorkloadIdentity> identity;
+  private final Optional<InboundServer> inbound;
 
   @Inject
   Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
-      EventLoops eventLoops, AdminServer admin, Tracing tracing, Readiness readiness) {
+      EventLoops eventLoops, AdminServer admin, Tracing tracing, Readiness readiness,
+      Optional<WorkloadIdentity> identity, Optional<InboundServer> inbound) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
@@ -41,25 +49,46 @@ public final class Proxy implements AutoCloseable {
     this.admin = admin;
     this.tracing = tracing;
     this.readiness = readiness;
+    this.identity = identity;
+    this.inbound = inbound;
   }
 
   public Proxy start() throws Exception {
     admin.start();
+    // Before anything connects: mTLS, both ways, needs the certificate (grpc-xds reads its files).
+    if (identity.isPresent()) {
+      identity.get().start();
+    }
     // The control plane learns the admin address from the node metadata, to gather stats.
     bootstrap.install(admin.port());
     // Subscribes now: the first calls need not wait for the configuration, and /ready can tell it came.
     upstreams.warmUp(readiness.awaitedService());
-    server.start();
+    if (config.outbound()) {
+      server.start();
+      log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
+          config.listenAddress().getHostString(), server.port(),
+          config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
+          config.xdsServer(), config.adminAddress().getHostString(), admin.port());
+    }
+    if (inbound.isPresent()) {
+      inbound.get().start();
+      ProxyConfig.Inbound side = config.inbound().orElseThrow();
+      log.info("proxy inbound side on {}:{} ({}), as {}, forwarding to the application on 127.0.0.1:{}; admin on {}:{}",
+          side.address().getHostString(), inbound.get().port(), side.tls().yamlName(), identity.orElseThrow().current().id(),
+          side.appPort(), config.adminAddress().getHostString(), admin.port());
+    }
     readiness.listening(true);
-    log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
-        config.listenAddress().getHostString(), server.port(),
-        config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
-        config.xdsServer(), config.adminAddress().getHostString(), admin.port());
     return this;
   }
 
+  /** The outbound side's port. */
   public int port() {
     return server.port();
+  }
+
+  /** The inbound side's port. */
+  public int inboundPort() {
+    return inbound.orElseThrow(() -> new IllegalStateException("this proxy has no inbound side")).port();
   }
 
   public int adminPort() {
@@ -69,9 +98,11 @@ public final class Proxy implements AutoCloseable {
   @Override
   public void close() {
     readiness.listening(false);
+    inbound.ifPresent(InboundServer::close);
     server.close();
     upstreams.close();
     eventLoops.close();
+    identity.ifPresent(WorkloadIdentity::close);
     admin.close();
     tracing.close(); // flushes the spans still buffered
   }

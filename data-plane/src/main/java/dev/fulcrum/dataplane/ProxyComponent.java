@@ -6,7 +6,7 @@ import javax.inject.Singleton;
 
 /** Wires one proxy from its configuration. */
 @Singleton
-@Component
+@Component(modules = ProxyModule.class)
 public interface ProxyComponent {
 
   Proxy proxy();

@@ -1,7 +1,9 @@
 package dev.fulcrum.dataplane;
 
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -20,6 +22,10 @@ import java.util.Optional;
  *     caller sent a {@code traceparent} follows the caller's decision instead, so that a trace is
  *     whole or absent across every proxy it crosses
  * @param metrics whether calls are measured (on unless turned off, e.g. to measure what it costs)
+ * @param outbound whether the outbound side listens (on {@code listenAddress}); a proxy may run
+ *     its inbound side only
+ * @param identity the workload identity the proxy gets a certificate for, for mTLS
+ * @param inbound the inbound side, which takes meshed callers' calls to the application
  * @param ioThreads network threads, shared by the listening side and every upstream channel (each
  *     connection lives on one); 0 for one per core. One by default, sized for a sidecar: a call
  *     then never changes threads on its way through, which measured both faster and quicker than
@@ -35,12 +41,34 @@ public record ProxyConfig(
     Optional<String> otlpEndpoint,
     double traceSampling,
     boolean metrics,
-    int ioThreads) {
+    int ioThreads,
+    boolean outbound,
+    Optional<Identity> identity,
+    Optional<Inbound> inbound) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_IO_THREADS = 1;
 
+  /**
+   * The proxy's identity: {@code workload} is NAMESPACE/SERVICEACCOUNT; its key and certificate
+   * files go in {@code dir} (a fresh private directory on a tmpfs when none is given), and in
+   * Kubernetes {@code tokenFile} proves it.
+   */
+  public record Identity(String workload, Optional<Path> dir, Optional<Path> tokenFile) {}
+
+  /**
+   * The inbound side: listens on {@code address} in {@code tls} mode and forwards each call to the
+   * application on 127.0.0.1:{@code appPort}.
+   */
+  public record Inbound(InetSocketAddress address, int appPort, InboundTls tls) {}
+
   public ProxyConfig {
+    if (inbound.isPresent() && identity.isEmpty()) {
+      throw new IllegalArgumentException("inbound: the inbound side terminates mTLS, so it needs an identity");
+    }
+    if (!outbound && inbound.isEmpty()) {
+      throw new IllegalArgumentException("outbound: a proxy with no inbound side needs its outbound side");
+    }
     if (ioThreads < 0) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " is below 0");
     }
@@ -58,12 +86,24 @@ public record ProxyConfig(
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
         DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING,
-        true, DEFAULT_IO_THREADS);
+        true, DEFAULT_IO_THREADS, true, Optional.empty(), Optional.empty());
   }
 
   /** The same proxy, exporting spans to {@code endpoint}. */
   public ProxyConfig withOtlpEndpoint(String endpoint) {
     return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
-        Optional.of(endpoint), traceSampling, metrics, ioThreads);
+        Optional.of(endpoint), traceSampling, metrics, ioThreads, outbound, identity, inbound);
+  }
+
+  /** The same proxy, with this identity. */
+  public ProxyConfig withIdentity(Identity identity) {
+    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
+        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, Optional.of(identity), inbound);
+  }
+
+  /** The same proxy, with this inbound side; {@code outbound} says whether it keeps its outbound side. */
+  public ProxyConfig withInbound(Inbound inbound, boolean outbound) {
+    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
+        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, identity, Optional.of(inbound));
   }
 }

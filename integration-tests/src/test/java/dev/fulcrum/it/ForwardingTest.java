@@ -38,17 +38,22 @@ import org.junit.jupiter.api.TestInstance;
 /** Any gRPC call passes through the proxy unchanged, and unary calls spread across the backends. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForwardingTest {
-  private Mesh mesh;
+  Mesh mesh;
   private ManagedChannel channel;
   private EchoServiceGrpc.EchoServiceBlockingStub blocking;
   private EchoServiceGrpc.EchoServiceStub async;
 
   @BeforeAll
   void start() throws Exception {
-    mesh = new Mesh(2, Mesh.seedLink(), Optional.of(Mesh.SERVICE));
+    mesh = newMesh();
     channel = mesh.proxyChannel();
     blocking = EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     async = EchoServiceGrpc.newStub(channel);
+  }
+
+  /** The seed's Link over two echo servers, and a proxy sending every call to its service. */
+  Mesh newMesh() throws Exception {
+    return new Mesh(2, Mesh.seedLink(), Optional.of(Mesh.SERVICE));
   }
 
   @AfterAll

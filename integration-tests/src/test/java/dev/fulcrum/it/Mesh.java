@@ -2,11 +2,15 @@ package dev.fulcrum.it;
 
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
+import dev.fulcrum.controlplane.identity.IdentityConfig;
 import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.testing.Await;
 import dev.fulcrum.tools.echo.EchoServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -28,8 +32,23 @@ import java.util.function.UnaryOperator;
 final class Mesh implements AutoCloseable {
   static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
 
+  /** The outbound proxy's identity in a meshed Mesh; echo server vN's is default/echo-vN. */
+  static final String CLIENT_IDENTITY = "default/client";
+  static final Duration SIDECAR_START = Duration.ofSeconds(60);
+
   final Path links;
   final List<EchoServer> echoes = new ArrayList<>();
+  /** In a meshed Mesh, each echo server's inbound sidecar (a process: grpc-xds bootstraps once per JVM). */
+  final List<Sidecar> sidecars = new ArrayList<>();
+  private InboundTls mode;
+  record Sidecar(Process process, int inboundPort, int adminPort, Path log) {}
+
+  /** How a meshed Mesh runs: its sidecars' inbound mode, and how long the certificates it issues last. */
+  record Meshed(InboundTls mode, Duration certificateLifetime) {
+    static Meshed strict() {
+      return new Meshed(InboundTls.STRICT, Duration.ofHours(1));
+    }
+  }
   ControlPlane controlPlane;
   final Proxy proxy;
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -46,18 +65,92 @@ final class Mesh implements AutoCloseable {
   /** As above, with the proxy's configuration adjusted by {@code proxyConfig}. */
   Mesh(int backends, String linksYaml, Optional<String> service, UnaryOperator<ProxyConfig> proxyConfig)
       throws Exception {
+    this(backends, linksYaml, service, proxyConfig, Optional.empty());
+  }
+
+  /**
+   * As above; with {@code meshed}, the control plane issues identities (from a CA in a new
+   * directory), each echo server vN sits behind an inbound sidecar of identity default/echo-vN in
+   * that mode, the Links' targets point at the sidecars with that identity, and the proxy is
+   * {@value #CLIENT_IDENTITY}: every call crosses outbound, mTLS, inbound.
+   */
+  Mesh(int backends, String linksYaml, Optional<String> service, UnaryOperator<ProxyConfig> proxyConfig,
+      Optional<Meshed> meshed) throws Exception {
     for (int i = 1; i <= backends; i++) {
       EchoServer echo = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "v" + i);
       echo.service().logRequests(false);
       echoes.add(echo);
     }
-    links = Files.createTempDirectory("fulcrum-it").resolve("links.yaml");
-    writeLinks(linksYaml);
-    controlPlane = ControlPlaneComponent.create(onLoopback(0, 0), new FileLinkSource(links));
-    controlPlane.start();
-    proxy = ProxyComponent.create(proxyConfig.apply(
-        ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), service, "it-proxy")));
+    Path dir = Files.createTempDirectory("fulcrum-it");
+    links = dir.resolve("links.yaml");
+    ControlPlaneConfig config = onLoopback(0, 0);
+    if (meshed.isPresent()) {
+      config = config.withIdentity(new IdentityConfig(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN,
+          meshed.get().certificateLifetime()));
+    }
+    controlPlane = ControlPlaneComponent.create(config, new FileLinkSource(links));
+    if (meshed.isEmpty()) {
+      writeLinks(linksYaml);
+      controlPlane.start();
+    } else {
+      mode = meshed.get().mode();
+      // Sidecars first (their ports go in the Links), certified by a control plane serving no Link yet.
+      Files.writeString(links, "");
+      controlPlane.start();
+      for (int i = 1; i <= backends; i++) {
+        sidecars.add(startSidecar(i, meshed.get().mode(), dir));
+      }
+      for (Sidecar sidecar : sidecars) {
+        awaitSidecar(sidecar);
+      }
+      writeLinks(linksYaml);
+      Await.until(() -> !controlPlane.model().links().isEmpty(), Duration.ofSeconds(10), "the meshed Links served");
+    }
+    ProxyConfig proxyBase = ProxyConfig.local(0, "127.0.0.1:" + controlPlane.xdsPort(), service, "it-proxy");
+    if (meshed.isPresent()) {
+      proxyBase = proxyBase.withIdentity(new ProxyConfig.Identity(CLIENT_IDENTITY, Optional.empty(), Optional.empty()));
+    }
+    proxy = ProxyComponent.create(proxyConfig.apply(proxyBase));
     proxy.start();
+  }
+
+  private Sidecar startSidecar(int i, InboundTls mode, Path dir) throws IOException {
+    int inboundPort = Launcher.freePort();
+    int adminPort = Launcher.freePort();
+    Path log = dir.resolve("sidecar-v" + i + ".log");
+    Process process = Launcher.start(log, sidecarArgs(i, inboundPort, adminPort, mode));
+    return new Sidecar(process, inboundPort, adminPort, log);
+  }
+
+  private String[] sidecarArgs(int i, int inboundPort, int adminPort, InboundTls mode) {
+    return new String[] {"proxy", "--inbound-port", String.valueOf(inboundPort),
+        "--inbound-address", "127.0.0.1", "--app-port", String.valueOf(echo(i).port()),
+        "--identity", "default/echo-v" + i, "--xds-server", "127.0.0.1:" + controlPlane.xdsPort(),
+        "--inbound-tls", mode.yamlName(), "--admin-port", String.valueOf(adminPort)};
+  }
+
+  /**
+   * Stops echo server {@code i}'s sidecar and starts a new one on the same port; returns when it
+   * listens (System.nanoTime).
+   */
+  long restartSidecar(int i) throws Exception {
+    Sidecar old = sidecars.get(i - 1);
+    old.process().destroy();
+    old.process().waitFor();
+    Path log = old.log().resolveSibling(old.log().getFileName() + ".restarted");
+    Process process = Launcher.start(log, sidecarArgs(i, old.inboundPort(), old.adminPort(), mode));
+    Sidecar restarted = new Sidecar(process, old.inboundPort(), old.adminPort(), log);
+    sidecars.set(i - 1, restarted);
+    awaitSidecar(restarted);
+    return System.nanoTime();
+  }
+
+  private static void awaitSidecar(Sidecar sidecar) throws InterruptedException, IOException {
+    try {
+      Launcher.awaitPort(sidecar.inboundPort(), SIDECAR_START);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(sidecar.log()), e);
+    }
   }
 
   /** The seed's Link, its two targets on echo servers v1 and v2. */
@@ -88,7 +181,15 @@ final class Mesh implements AutoCloseable {
   /** Replaces the Links file, as a user's editor would (write a new file, rename it over the old). */
   void writeLinks(String yaml) throws IOException {
     for (int i = 0; i < echoes.size(); i++) {
-      yaml = yaml.replace("{v" + (i + 1) + "}", String.valueOf(echoes.get(i).port()));
+      String placeholder = "{v" + (i + 1) + "}";
+      if (sidecars.isEmpty()) {
+        yaml = yaml.replace(placeholder, String.valueOf(echoes.get(i).port()));
+      } else {
+        // A meshed target: the sidecar's inbound port, and the identity to expect there.
+        int port = sidecars.get(i).inboundPort();
+        yaml = yaml.replace(placeholder + "}", port + ", identity: default/echo-v" + (i + 1) + "}")
+            .replace(placeholder, String.valueOf(port));
+      }
     }
     Path next = links.resolveSibling("links.yaml.next");
     Files.writeString(next, yaml);
@@ -138,6 +239,7 @@ final class Mesh implements AutoCloseable {
   public void close() {
     channels.forEach(ManagedChannel::shutdownNow);
     proxy.close();
+    sidecars.forEach(sidecar -> sidecar.process().destroy());
     controlPlane.close();
     echoes.forEach(EchoServer::close);
   }

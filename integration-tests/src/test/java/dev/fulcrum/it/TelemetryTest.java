@@ -85,13 +85,14 @@ class TelemetryTest {
     assertTrue(v1 >= 40 && v2 >= 40, v1 + " / " + v2);
     assertTrue(metrics.contains("fulcrum_requests_seconds_bucket{"), "a latency histogram");
     assertTrue(metrics.contains("fulcrum_active_requests{backend=\"" + backend(mesh, 1) + "\""), metrics);
-    assertTrue(sample(metrics, "fulcrum_calls_seconds_count\\{code=\"OK\",method=\"" + ECHO + "\",service=\""
-        + Mesh.SERVICE + "\"\\}") >= 100, metrics);
+    assertTrue(sample(metrics, "fulcrum_calls_seconds_count\\{code=\"OK\",direction=\"outbound\",identity=\"\",method=\""
+        + ECHO + "\",service=\"" + Mesh.SERVICE + "\",tls=\"false\"\\}") >= 100, metrics);
   }
 
   private double okCount(String metrics, int backend) {
     return sample(metrics, "fulcrum_requests_seconds_count\\{backend=\"" + backend(mesh, backend)
-        + "\",code=\"OK\",method=\"" + ECHO + "\",service=\"" + Mesh.SERVICE + "\"\\}");
+        + "\",code=\"OK\",direction=\"outbound\",identity=\"\",method=\"" + ECHO + "\",service=\"" + Mesh.SERVICE
+        + "\",tls=\"false\"\\}");
   }
 
   @Test
@@ -109,7 +110,7 @@ class TelemetryTest {
     } catch (StatusRuntimeException expected) {
       assertEquals(Status.Code.DEADLINE_EXCEEDED, expected.getStatus().getCode());
     }
-    String labels = "method=\"" + ECHO + "\",service=\"" + Mesh.SERVICE + "\"";
+    String labels = "direction=\"outbound\",method=\"" + ECHO + "\",service=\"" + Mesh.SERVICE + "\"";
     // The caller gives up at its deadline; the proxy counts the timeout when its own side of the
     // call ends, a moment later.
     Await.until(() -> sample(metricsNow(), "fulcrum_timeouts_total\\{" + labels + "\\}") == 1,
@@ -117,7 +118,8 @@ class TelemetryTest {
     String metrics = get("/metrics").body();
     assertTrue(sample(metrics, "fulcrum_retries_total\\{" + labels + "\\}") >= 8, metrics);
     assertTrue(sample(metrics, "fulcrum_requests_seconds_count\\{backend=\"" + backend(mesh, 1)
-        + "\",code=\"UNAVAILABLE\"," + labels + "\\}") >= 8, metrics);
+        + "\",code=\"UNAVAILABLE\",direction=\"outbound\",identity=\"\",method=\"" + ECHO + "\",service=\""
+        + Mesh.SERVICE + "\",tls=\"false\"\\}") >= 8, metrics);
     assertEquals(1, sample(metrics, "fulcrum_timeouts_total\\{" + labels + "\\}"), metrics);
   }
 

@@ -1,13 +1,17 @@
 package dev.fulcrum.tools;
 
 import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,8 +27,12 @@ import picocli.CommandLine.Option;
         "the quick form --target-ports, which embeds a control plane serving one Link for those ports."})
 public final class ProxyCommand implements Callable<Integer> {
 
-  @Option(names = ProxyFlags.LISTEN_PORT, defaultValue = "8080", description = "Port for applications' calls (default: ${DEFAULT-VALUE}).")
-  int listenPort;
+  static final int DEFAULT_LISTEN_PORT = 8080;
+
+  @Option(names = ProxyFlags.LISTEN_PORT, paramLabel = "PORT",
+      description = "Port for applications' calls, the outbound side (default: " + DEFAULT_LISTEN_PORT
+          + "; with --inbound-port, no outbound side unless this is given).")
+  Integer listenPort;
 
   @Option(names = ProxyFlags.LISTEN_ADDRESS, defaultValue = "127.0.0.1",
       description = "Address for applications' calls (default: ${DEFAULT-VALUE}, like a sidecar).")
@@ -58,6 +66,36 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Network threads, 0 for one per core (default: ${DEFAULT-VALUE}: a call never changes threads, and the"
           + " proxy uses one core at most). More for many busy connections on a machine with cores to spare.")
   int ioThreads;
+
+  @Option(names = ProxyFlags.IDENTITY, paramLabel = "NAMESPACE/SERVICEACCOUNT",
+      description = "The workload's identity: the proxy gets a certificate for it from the control plane's identity"
+          + " service and speaks mTLS to meshed endpoints (and, with --inbound-port, to its callers).")
+  String identity;
+
+  @Option(names = ProxyFlags.IDENTITY_DIR, paramLabel = "DIR",
+      description = "Where the proxy keeps its key and certificate (default: a new private directory on /dev/shm).")
+  Path identityDir;
+
+  @Option(names = ProxyFlags.IDENTITY_TOKEN_FILE, paramLabel = "FILE",
+      description = "In Kubernetes: the pod's projected ServiceAccount token, which proves the identity.")
+  Path identityTokenFile;
+
+  @Option(names = ProxyFlags.INBOUND_PORT, paramLabel = "PORT",
+      description = "Serve the inbound side on this port (e.g. " + ProxyFlags.DEFAULT_INBOUND_PORT
+          + "): meshed callers' calls arrive over mTLS and go on to --app-port. Needs --identity.")
+  Integer inboundPort;
+
+  @Option(names = "--inbound-address", defaultValue = "0.0.0.0",
+      description = "Address of the inbound side (default: ${DEFAULT-VALUE}: callers come from other pods).")
+  String inboundAddress;
+
+  @Option(names = ProxyFlags.APP_PORT, paramLabel = "PORT",
+      description = "The application's port on 127.0.0.1, where the inbound side forwards calls.")
+  Integer appPort;
+
+  @Option(names = ProxyFlags.INBOUND_TLS, paramLabel = "strict|permissive",
+      description = "strict: mTLS with a mesh certificate only; permissive (the default): plaintext callers too.")
+  String inboundTls;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
@@ -100,17 +138,21 @@ public final class ProxyCommand implements Callable<Integer> {
           throw new UsageException("--target-ports: " + port + " is not a port (1-65535)");
         }
       }
-      embedded = QuickControlPlane.start(listenPort, upstream.targetPorts);
+      int port = listenPort == null ? DEFAULT_LISTEN_PORT : listenPort;
+      embedded = QuickControlPlane.start(port, upstream.targetPorts);
       xdsServer = embedded.xdsServer();
-      service = Optional.of(LocalLinks.SERVICE + ":" + listenPort);
+      service = Optional.of(LocalLinks.SERVICE + ":" + port);
     } else {
       xdsServer = HostPort.parse("--xds-server", upstream.controlPlane.xdsServer).toString();
       service = Optional.ofNullable(upstream.controlPlane.service)
           .map(s -> HostPort.parse("--service", s).toString());
     }
-    Proxy proxy = ProxyComponent.create(new ProxyConfig(new InetSocketAddress(listenAddress, listenPort),
+    ProxyConfig config = new ProxyConfig(
+        new InetSocketAddress(listenAddress, listenPort == null ? DEFAULT_LISTEN_PORT : listenPort),
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads));
+        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads, true, Optional.empty(), Optional.empty());
+    config = withInbound(withIdentity(config, embedded != null));
+    Proxy proxy = ProxyComponent.create(config);
     proxy.start();
     QuickControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,6 +163,55 @@ public final class ProxyCommand implements Callable<Integer> {
     }));
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  private ProxyConfig withIdentity(ProxyConfig config, boolean embedded) {
+    if (identity == null) {
+      if (identityDir != null || identityTokenFile != null) {
+        throw new UsageException("--identity-dir and --identity-token-file: only with --identity");
+      }
+      return config;
+    }
+    if (embedded) {
+      throw new UsageException("--identity: not with --target-ports, whose embedded control plane issues no identities");
+    }
+    try {
+      SpiffeId.ofWorkload(identity, SpiffeId.DEFAULT_TRUST_DOMAIN);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--identity: " + e.getMessage());
+    }
+    if (identityTokenFile != null && !Files.isReadable(identityTokenFile)) {
+      throw new UsageException("--identity-token-file: cannot read " + identityTokenFile);
+    }
+    return config.withIdentity(new ProxyConfig.Identity(identity, Optional.ofNullable(identityDir),
+        Optional.ofNullable(identityTokenFile)));
+  }
+
+  private ProxyConfig withInbound(ProxyConfig config) {
+    if (inboundPort == null) {
+      if (appPort != null || inboundTls != null) {
+        throw new UsageException("--app-port and --inbound-tls: only with --inbound-port");
+      }
+      return config;
+    }
+    checkPort("--inbound-port", inboundPort);
+    if (appPort == null) {
+      throw new UsageException("--app-port: needed with --inbound-port (where the application listens)");
+    }
+    checkPort("--app-port", appPort);
+    if (config.identity().isEmpty()) {
+      throw new UsageException("--inbound-port: needs --identity (the inbound side terminates mTLS)");
+    }
+    InboundTls mode = inboundTls == null ? InboundTls.DEFAULT : InboundTls.of(inboundTls)
+        .orElseThrow(() -> new UsageException("--inbound-tls: '" + inboundTls + "' is not strict or permissive"));
+    return config.withInbound(new ProxyConfig.Inbound(new InetSocketAddress(inboundAddress, inboundPort), appPort, mode),
+        listenPort != null);
+  }
+
+  private static void checkPort(String flag, int port) {
+    if (port < 1 || port > 65535) {
+      throw new UsageException(flag + ": " + port + " is not a port (1-65535)");
+    }
   }
 
   /** "fulcrum-proxy-1234@host": unique per process, readable in the control plane's logs. */

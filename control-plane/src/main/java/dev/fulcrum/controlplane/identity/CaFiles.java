@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.identity;
 
+import dev.fulcrum.contract.identity.Pem;
 import dev.fulcrum.controlplane.tls.PemFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,13 +40,13 @@ final class CaFiles {
       throws IOException {
     Files.createDirectories(dir);
     try {
-      writePem(ANCHOR_CERT, PemFiles.pem("CERTIFICATE", anchor.getEncoded()), false);
-      writePem(ISSUER_CERT, PemFiles.pem("CERTIFICATE", issuer.getEncoded()), false);
+      writePem(ANCHOR_CERT, Pem.block("CERTIFICATE", anchor.getEncoded()), false);
+      writePem(ISSUER_CERT, Pem.block("CERTIFICATE", issuer.getEncoded()), false);
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IOException("a certificate just made does not encode", e);
     }
-    writePem(ANCHOR_KEY, PemFiles.pem("PRIVATE KEY", anchorKey.getEncoded()), true);
-    writePem(ISSUER_KEY, PemFiles.pem("PRIVATE KEY", issuerKey.getEncoded()), true);
+    writePem(ANCHOR_KEY, Pem.block("PRIVATE KEY", anchorKey.getEncoded()), true);
+    writePem(ISSUER_KEY, Pem.block("PRIVATE KEY", issuerKey.getEncoded()), true);
   }
 
   /** Reads all four; a missing, unreadable or mismatched file is an error naming it. */

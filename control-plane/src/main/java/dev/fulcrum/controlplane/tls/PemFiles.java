@@ -36,12 +36,6 @@ public final class PemFiles {
 
   private PemFiles() {}
 
-  /** One PEM block of {@code type} holding {@code der}, lines of 64 characters. */
-  public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
-
   /**
    * Whether the certificate is the key's: a mismatch would otherwise surface only as every
    * handshake failing, seen by the API server, not here.

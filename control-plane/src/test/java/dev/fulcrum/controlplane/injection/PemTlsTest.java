@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.identity.Pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,7 +49,7 @@ class PemTlsTest {
     SelfSigned pair = SelfSigned.create(dir, "RSA");
     Path missing = dir.resolve("nope.key");
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "hello\n");
-    Path encrypted = Files.writeString(dir.resolve("enc.key"), PemFiles.pem("ENCRYPTED PRIVATE KEY", new byte[] {1, 2}));
+    Path encrypted = Files.writeString(dir.resolve("enc.key"), Pem.block("ENCRYPTED PRIVATE KEY", new byte[] {1, 2}));
     SelfSigned other = SelfSigned.create(Files.createDirectory(dir.resolve("other")), "RSA");
 
     assertEquals(missing + ": cannot read it (" + missing + ")",

@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.identity.Pem;
 import dev.fulcrum.controlplane.tls.PemFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,9 +34,9 @@ public record SelfSigned(Path certificate, Path privateKey, Certificate issued) 
     }
     Certificate certificate = keys.getCertificate("webhook");
     Path crt = Files.writeString(directory.resolve("tls-" + keyAlgorithm + ".crt"),
-        PemFiles.pem("CERTIFICATE", certificate.getEncoded()));
+        Pem.block("CERTIFICATE", certificate.getEncoded()));
     Path key = Files.writeString(directory.resolve("tls-" + keyAlgorithm + ".key"),
-        PemFiles.pem("PRIVATE KEY", keys.getKey("webhook", PASSWORD).getEncoded()));
+        Pem.block("PRIVATE KEY", keys.getKey("webhook", PASSWORD).getEncoded()));
     return new SelfSigned(crt, key, certificate);
   }
 

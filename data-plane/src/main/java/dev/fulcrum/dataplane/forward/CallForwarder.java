@@ -28,19 +28,18 @@ public final class CallForwarder implements ServerCallHandler<byte[], DetachedMe
 
   @Override
   public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], DetachedMessage> inbound, Metadata headers) {
-    int metadataBytes = CallerMetadata.size(headers, CallerMetadata.LIMIT_BYTES);
-    if (metadataBytes > CallerMetadata.LIMIT_BYTES) {
-      return refuse(inbound, Status.RESOURCE_EXHAUSTED.withDescription("fulcrum proxy: the call's metadata is at least "
-          + metadataBytes + " bytes, above the " + CallerMetadata.LIMIT_BYTES + " a backend accepts"));
+    ServerCall.Listener<byte[]> oversized = CallerMetadata.refuseOversized(inbound, headers);
+    if (oversized != null) {
+      return oversized;
     }
     String service = upstreams.serviceFor(inbound.getAuthority());
     if (service == null) {
-      return refuse(inbound, Status.UNAVAILABLE.withDescription(
+      return CallerMetadata.refuse(inbound, Status.UNAVAILABLE.withDescription(
           "fulcrum proxy: the call names no service (:authority) and the proxy has no --service"));
     }
     UpstreamChannels.Upstream upstream = upstreams.upstream(service);
     if (upstream == null) {
-      return refuse(inbound, Status.UNAVAILABLE.withDescription("fulcrum proxy: " + UpstreamChannels.MAX_UNRESOLVED
+      return CallerMetadata.refuse(inbound, Status.UNAVAILABLE.withDescription("fulcrum proxy: " + UpstreamChannels.MAX_UNRESOLVED
           + " services are being looked up already; not opening another for " + service));
     }
     CallTelemetry callTelemetry = telemetry.startCall(
@@ -56,11 +55,5 @@ public final class CallForwarder implements ServerCallHandler<byte[], DetachedMe
     // ...and once it ends, whether it reached a backend tells whether the channel is worth keeping.
     return new ForwardedCall(inbound, outbound, callTelemetry, () -> upstreams.callEnded(upstream, attempts))
         .start(headers);
-  }
-
-  /** Ends the call here, before anything goes upstream. */
-  private static ServerCall.Listener<byte[]> refuse(ServerCall<byte[], DetachedMessage> inbound, Status status) {
-    inbound.close(status, new Metadata());
-    return new ServerCall.Listener<>() {};
   }
 }

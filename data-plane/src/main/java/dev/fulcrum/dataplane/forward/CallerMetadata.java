@@ -1,6 +1,8 @@
 package dev.fulcrum.dataplane.forward;
 
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
 
 /**
  * How much metadata a call may carry through the proxy. Backends built with grpc accept 8 KiB by
@@ -20,6 +22,22 @@ final class CallerMetadata {
   private static final int ENTRY_OVERHEAD = 32;
 
   private CallerMetadata() {}
+
+  /** Refuses the call if its metadata is over {@link #LIMIT_BYTES}, returning its (idle) listener; else null. */
+  static ServerCall.Listener<byte[]> refuseOversized(ServerCall<byte[], DetachedMessage> call, Metadata headers) {
+    int bytes = size(headers, LIMIT_BYTES);
+    if (bytes <= LIMIT_BYTES) {
+      return null;
+    }
+    return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("fulcrum proxy: the call's metadata is at least "
+        + bytes + " bytes, above the " + LIMIT_BYTES + " a backend accepts"));
+  }
+
+  /** Ends the call here, before anything goes upstream. */
+  static ServerCall.Listener<byte[]> refuse(ServerCall<byte[], DetachedMessage> call, Status status) {
+    call.close(status, new Metadata());
+    return new ServerCall.Listener<>() {};
+  }
 
   /** The header list's size as HTTP/2 counts it, or any number above {@code limit} once past it. */
   static int size(Metadata headers, int limit) {

@@ -1,6 +1,10 @@
 package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.ProxyConfig;
+import io.grpc.ChannelCredentials;
+import io.grpc.HandlerRegistry;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -43,16 +47,27 @@ public final class EventLoops implements AutoCloseable {
     group = epoll ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
   }
 
-  NettyServerBuilder server(InetSocketAddress address) {
-    return NettyServerBuilder.forAddress(address)
+  /**
+   * A listening side of the proxy: every method goes to {@code registry}, run on the transport's
+   * thread (forwarding only relays bytes between transports: no hand-off).
+   */
+  Server forwardingServer(InetSocketAddress address, ServerCredentials credentials, HandlerRegistry registry,
+      int maxMessageBytes) {
+    return NettyServerBuilder.forAddress(address, credentials)
         .bossEventLoopGroup(group)
         .workerEventLoopGroup(group)
         .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .flowControlWindow(FLOW_CONTROL_WINDOW);
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .fallbackHandlerRegistry(registry)
+        .directExecutor()
+        .maxInboundMessageSize(maxMessageBytes)
+        // Above grpc's 8 KiB, so that an oversized call reaches the forwarder and fails alone.
+        .maxInboundMetadataSize(CallerMetadata.LISTENER_LIMIT_BYTES)
+        .build();
   }
 
-  NettyChannelBuilder channel(String target) {
-    return NettyChannelBuilder.forTarget(target)
+  NettyChannelBuilder channel(String target, ChannelCredentials credentials) {
+    return NettyChannelBuilder.forTarget(target, credentials)
         .eventLoopGroup(group)
         .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
         .flowControlWindow(FLOW_CONTROL_WINDOW);

@@ -2,12 +2,16 @@ package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.GracefulStop;
 import dev.fulcrum.dataplane.ProxyConfig;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import java.io.IOException;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
-/** The proxy's listening side: a gRPC server that takes any method and hands it to the forwarder. */
+/**
+ * The proxy's outbound listening side: a gRPC server on loopback, for the application's calls, that
+ * takes any method and hands it to the {@link CallForwarder}.
+ */
 @Singleton
 public final class ProxyServer implements AutoCloseable {
   private final ProxyConfig config;
@@ -16,21 +20,15 @@ public final class ProxyServer implements AutoCloseable {
   private Server server;
 
   @Inject
-  public ProxyServer(ProxyConfig config, ForwardingRegistry registry, EventLoops eventLoops) {
+  public ProxyServer(ProxyConfig config, CallForwarder forwarder, EventLoops eventLoops) {
     this.config = config;
-    this.registry = registry;
+    this.registry = new ForwardingRegistry(forwarder);
     this.eventLoops = eventLoops;
   }
 
   public void start() throws IOException {
-    server = eventLoops.server(config.listenAddress())
-        .fallbackHandlerRegistry(registry)
-        .directExecutor()
-        .maxInboundMessageSize(config.maxMessageBytes())
-        // Above grpc's 8 KiB, so that an oversized call reaches the forwarder and fails alone.
-        .maxInboundMetadataSize(CallerMetadata.LISTENER_LIMIT_BYTES)
-        .build()
-        .start();
+    server = eventLoops.forwardingServer(config.listenAddress(), InsecureServerCredentials.create(), registry,
+        config.maxMessageBytes()).start();
   }
 
   public int port() {

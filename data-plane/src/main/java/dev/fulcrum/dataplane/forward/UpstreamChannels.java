@@ -5,7 +5,9 @@ import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.dataplane.balance.CallAttempts;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.Channel;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.xds.XdsChannelCredentials;
 import io.micrometer.core.instrument.Gauge;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,8 +139,9 @@ public final class UpstreamChannels implements AutoCloseable {
   }
 
   private ManagedChannel open(String service) {
-    return eventLoops.channel("xds:///" + service)
-        .usePlaintext()
+    // grpc-xds's own TLS (gRFC A29): mTLS where the control plane's cluster carries an
+    // UpstreamTlsContext (a meshed endpoint), plaintext where it carries none.
+    return eventLoops.channel("xds:///" + service, XdsChannelCredentials.create(InsecureChannelCredentials.create()))
         // Forwarding only relays bytes between transports: run it on their threads, no hand-off.
         .directExecutor()
         .maxInboundMessageSize(config.maxMessageBytes())

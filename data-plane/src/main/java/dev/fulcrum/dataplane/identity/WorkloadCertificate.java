@@ -2,6 +2,7 @@ package dev.fulcrum.dataplane.identity;
 
 import dev.fulcrum.contract.identity.SpiffeId;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -32,4 +33,21 @@ public record WorkloadCertificate(SpiffeId id, PrivateKey key, List<X509Certific
   public Instant notAfter() {
     return leaf().getNotAfter().toInstant();
   }
+
+  /** The SPIFFE ID a certificate names: its one URI SAN. */
+  public static SpiffeId idOf(X509Certificate certificate) throws CertificateException {
+    if (certificate.getSubjectAlternativeNames() != null) {
+      for (List<?> name : certificate.getSubjectAlternativeNames()) {
+        if (Integer.valueOf(6).equals(name.get(0))) { // uniformResourceIdentifier
+          try {
+            return SpiffeId.parse((String) name.get(1));
+          } catch (IllegalArgumentException e) {
+            throw new CertificateException("the certificate's URI SAN is not a mesh identity: " + e.getMessage());
+          }
+        }
+      }
+    }
+    throw new CertificateException("the certificate names no SPIFFE ID (no URI SAN)");
+  }
+
 }

@@ -1,5 +1,6 @@
 package dev.fulcrum.dataplane.telemetry;
 
+import dev.fulcrum.dataplane.identity.TlsPeer;
 import io.grpc.Attributes;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Grpc;
@@ -19,27 +20,37 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   private static final Logger log = LoggerFactory.getLogger(CallTelemetry.class);
 
   private final ProxyTelemetry telemetry;
+  private final Direction direction;
   private final String service;
   private final BooleanSupplier served;
   /** Already capped: callers choose method names. */
   private final String method;
   private final long startNanos = System.nanoTime();
   private final Span span;
+  /** The caller, for an inbound call; null for an outbound one, whose peer is each attempt's backend. */
+  private final ProxyTelemetry.Peer caller;
   private volatile String lastBackend = ProxyTelemetry.NO_BACKEND;
+  private volatile ProxyTelemetry.Peer lastPeer = ProxyTelemetry.Peer.PLAINTEXT;
 
   /** {@code span} is null when tracing is off. */
-  CallTelemetry(ProxyTelemetry telemetry, String service, BooleanSupplier served, String method, Span span) {
+  CallTelemetry(ProxyTelemetry telemetry, Direction direction, String service, BooleanSupplier served, String method,
+      Span span, ProxyTelemetry.Peer caller) {
     this.telemetry = telemetry;
+    this.direction = direction;
     this.service = service;
     this.served = served;
     this.method = method;
     this.span = span;
+    this.caller = caller;
+    if (caller != null) {
+      lastPeer = caller;
+    }
   }
 
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
     if (info.getPreviousAttempts() > 0) {
-      telemetry.retried(new ProxyTelemetry.MethodKey(serviceLabel(false), method));
+      telemetry.retried(new ProxyTelemetry.MethodKey(direction, serviceLabel(false), method));
     }
     return new Attempt();
   }
@@ -47,7 +58,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   /** The call is over: {@code status} is what the caller got. */
   public void callClosed(Status status) {
     guarded(() -> {
-      telemetry.callFinished(new ProxyTelemetry.CallKey(serviceLabel(false), method, status.getCode()),
+      telemetry.callFinished(new ProxyTelemetry.CallKey(direction, serviceLabel(false), method, status.getCode(), lastPeer),
           System.nanoTime() - startNanos);
       if (span != null) {
         Tracing.end(span, status, lastBackend);
@@ -76,6 +87,7 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
   private final class Attempt extends ClientStreamTracer {
     private final long start = System.nanoTime();
     private volatile String backend = ProxyTelemetry.NO_BACKEND;
+    private volatile ProxyTelemetry.Peer peer = caller != null ? caller : ProxyTelemetry.Peer.PLAINTEXT;
     private volatile AtomicInteger active;
 
     @Override
@@ -83,7 +95,11 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
       guarded(() -> {
         backend = telemetry.backend(transportAttrs.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         lastBackend = backend;
-        AtomicInteger counter = telemetry.active(serviceLabel(true), backend);
+        if (caller == null) {
+          peer = telemetry.peer(TlsPeer.of(transportAttrs.get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
+          lastPeer = peer;
+        }
+        AtomicInteger counter = telemetry.active(direction, serviceLabel(true), backend);
         counter.incrementAndGet();
         active = counter;
       });
@@ -97,8 +113,8 @@ public final class CallTelemetry extends ClientStreamTracer.Factory {
           counter.decrementAndGet();
         }
         telemetry.attemptFinished(
-            new ProxyTelemetry.AttemptKey(serviceLabel(!ProxyTelemetry.NO_BACKEND.equals(backend)), method, backend,
-                status.getCode()), System.nanoTime() - start);
+            new ProxyTelemetry.AttemptKey(direction, serviceLabel(!ProxyTelemetry.NO_BACKEND.equals(backend)), method,
+                backend, status.getCode(), peer), System.nanoTime() - start);
       });
     }
   }

@@ -2,6 +2,7 @@ package dev.fulcrum.dataplane.telemetry;
 
 import dev.fulcrum.dataplane.BoundedMemo;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.identity.TlsPeer;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
@@ -21,7 +22,11 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The proxy's metrics (micrometer, exposed in Prometheus format):
+ * The proxy's metrics (micrometer, exposed in Prometheus format). Every series has a
+ * {@code direction} ({@code outbound}: from this proxy's application; {@code inbound}: from a caller
+ * to it), and those of calls and attempts say who the peer of the meshed hop was: {@code tls}
+ * ({@code "true"} over mTLS) and {@code identity} (the SPIFFE ID its certificate proved, else
+ * empty): the backend's for outbound calls, the caller's for inbound ones.
  * <ul>
  *   <li>{@code fulcrum_requests_seconds}: every attempt, by service, method, backend (the address
  *       it went to) and gRPC status code, as a latency histogram;</li>
@@ -48,6 +53,8 @@ public final class ProxyTelemetry {
    */
   static final int MAX_SERVICES = 200;
   static final int MAX_METHODS = 500;
+  /** Peer identities labelled by name: the mesh's workloads (only the CA's certificates get here). */
+  static final int MAX_IDENTITIES = 500;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentMap<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
@@ -58,38 +65,67 @@ public final class ProxyTelemetry {
   private final BoundedMemo<SocketAddress, String> backends = new BoundedMemo<>(MAX_BACKENDS, ProxyTelemetry::label);
   private final CappedLabels services = new CappedLabels(MAX_SERVICES);
   private final CappedLabels methods = new CappedLabels(MAX_METHODS);
+  private final CappedLabels identities = new CappedLabels(MAX_IDENTITIES);
 
   private final Tracing tracing;
   private final boolean enabled;
+  private final boolean metricsOn;
 
   @Inject
   public ProxyTelemetry(Tracing tracing, ProxyConfig config) {
     this.tracing = tracing;
+    this.metricsOn = config.metrics();
     this.enabled = config.metrics() || tracing.enabled();
   }
 
-  record AttemptKey(String service, String method, String backend, Status.Code code) {}
+  record AttemptKey(Direction direction, String service, String method, String backend, Status.Code code, Peer peer) {}
 
-  record CallKey(String service, String method, Status.Code code) {}
+  record CallKey(Direction direction, String service, String method, Status.Code code, Peer peer) {}
 
-  record MethodKey(String service, String method) {}
+  record MethodKey(Direction direction, String service, String method) {}
 
-  record BackendKey(String service, String backend) {}
+  record BackendKey(Direction direction, String service, String backend) {}
+
+  /** The peer's labels, {@code tls} and {@code identity}, already capped. */
+  record Peer(boolean tls, String identity) {
+    static final Peer PLAINTEXT = new Peer(false, "");
+
+    Tags tags() {
+      return Tags.of("tls", Boolean.toString(tls), "identity", identity);
+    }
+  }
 
   public PrometheusMeterRegistry registry() {
     return registry;
   }
 
   /**
-   * A new call's recorder: attach it to the upstream call as its stream tracer factory. If tracing
-   * is on, the call's span starts here and its context is put in {@code headers}, which go upstream.
-   * {@code served} tells, when the call is recorded, whether the control plane serves the service:
-   * calls to other names are labelled {@value #UNKNOWN_SERVICE}. Null when both metrics and tracing are off.
+   * A new outbound call's recorder: attach it to the upstream call as its stream tracer factory. If
+   * tracing is on, the call's span starts here and its context is put in {@code headers}, which go
+   * upstream. {@code served} tells, when the call is recorded, whether the control plane serves the
+   * service: calls to other names are labelled {@value #UNKNOWN_SERVICE}. Each attempt's peer is
+   * the backend's TLS. Null when both metrics and tracing are off.
    */
   public CallTelemetry startCall(String service, BooleanSupplier served, String method, Metadata headers) {
     return enabled
-        ? new CallTelemetry(this, service, served, methods.of(method), tracing.start(service, method, headers))
+        ? new CallTelemetry(this, Direction.OUTBOUND, service, served, methods.of(method),
+            tracing.start(service, method, headers), null)
         : null;
+  }
+
+  /**
+   * A new inbound call's recorder, for the call to the application: {@code caller} is who called
+   * (its TLS and identity), {@code service} the authority it called.
+   */
+  public CallTelemetry startInboundCall(String service, String method, TlsPeer caller) {
+    return metricsOn
+        ? new CallTelemetry(this, Direction.INBOUND, service, () -> true, methods.of(method), null, peer(caller))
+        : null;
+  }
+
+  /** The labels of a peer: its identity capped, as callers could otherwise choose many. */
+  Peer peer(TlsPeer peer) {
+    return peer.tls() ? new Peer(true, peer.id().isPresent() ? identities.of(peer.identityLabel()) : "") : Peer.PLAINTEXT;
   }
 
   /** The label of a service the control plane serves. */
@@ -98,17 +134,18 @@ public final class ProxyTelemetry {
   }
 
   void attemptFinished(AttemptKey key, long nanos) {
-    attempts.computeIfAbsent(key, k -> latency("fulcrum.requests", Tags.of(
-            "service", k.service(), "method", k.method(), "backend", k.backend(), "code", k.code().name())))
+    attempts.computeIfAbsent(key, k -> latency("fulcrum.requests", Tags.of("direction", k.direction().label(),
+            "service", k.service(), "method", k.method(), "backend", k.backend(), "code", k.code().name())
+            .and(k.peer().tags())))
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   void callFinished(CallKey key, long nanos) {
-    calls.computeIfAbsent(key, k -> latency("fulcrum.calls", Tags.of(
-            "service", k.service(), "method", k.method(), "code", k.code().name())))
+    calls.computeIfAbsent(key, k -> latency("fulcrum.calls", Tags.of("direction", k.direction().label(),
+            "service", k.service(), "method", k.method(), "code", k.code().name()).and(k.peer().tags())))
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (key.code() == Status.Code.DEADLINE_EXCEEDED) {
-      count(timeouts, "fulcrum.timeouts", new MethodKey(key.service(), key.method()));
+      count(timeouts, "fulcrum.timeouts", new MethodKey(key.direction(), key.service(), key.method()));
     }
   }
 
@@ -130,11 +167,11 @@ public final class ProxyTelemetry {
   }
 
   /** The in-flight counter of one backend of one service. */
-  AtomicInteger active(String service, String backend) {
-    return active.computeIfAbsent(new BackendKey(service, backend), k -> {
+  AtomicInteger active(Direction direction, String service, String backend) {
+    return active.computeIfAbsent(new BackendKey(direction, service, backend), k -> {
       AtomicInteger gauge = new AtomicInteger();
       Gauge.builder("fulcrum.active.requests", gauge, AtomicInteger::get)
-          .tags("service", k.service(), "backend", k.backend())
+          .tags("direction", k.direction().label(), "service", k.service(), "backend", k.backend())
           .register(registry);
       return gauge;
     });
@@ -142,7 +179,7 @@ public final class ProxyTelemetry {
 
   private void count(ConcurrentMap<MethodKey, Counter> counters, String name, MethodKey key) {
     counters.computeIfAbsent(key, k -> Counter.builder(name)
-        .tags("service", k.service(), "method", k.method())
+        .tags("direction", k.direction().label(), "service", k.service(), "method", k.method())
         .register(registry)).increment();
   }
 

@@ -29,6 +29,7 @@ public final class StatsReport {
   private static final class Row {
     long requests;
     long failures;
+    ProxyTelemetry.Peer peer = ProxyTelemetry.Peer.PLAINTEXT;
     final TreeMap<Double, Double> buckets = new TreeMap<>();
   }
 
@@ -36,6 +37,9 @@ public final class StatsReport {
     Map<String, Map<String, Row>> services = new TreeMap<>();
     for (Map.Entry<ProxyTelemetry.AttemptKey, Timer> entry : telemetry.attemptTimers().entrySet()) {
       ProxyTelemetry.AttemptKey key = entry.getKey();
+      if (key.direction() != Direction.OUTBOUND) {
+        continue; // the dashboard's view is of services and the backends calls went to
+      }
       HistogramSnapshot snapshot = entry.getValue().takeSnapshot();
       Row row = services.computeIfAbsent(key.service(), s -> new TreeMap<>())
           .computeIfAbsent(key.backend(), b -> new Row());
@@ -44,6 +48,9 @@ public final class StatsReport {
       }
       row.requests += snapshot.count();
       row.failures += key.code() == Status.Code.OK ? 0 : snapshot.count();
+      if (key.peer().tls()) {
+        row.peer = key.peer(); // a backend reached over mTLS once is a meshed one
+      }
     }
     ProxyStats.Builder stats = ProxyStats.newBuilder();
     services.forEach((service, backends) -> {
@@ -53,7 +60,9 @@ public final class StatsReport {
           .setRequests(row.requests)
           .setFailures(row.failures)
           .setP50Ms(percentile(row, 0.5))
-          .setP99Ms(percentile(row, 0.99))));
+          .setP99Ms(percentile(row, 0.99))
+          .setTls(row.peer.tls())
+          .setIdentity(row.peer.identity())));
     });
     return stats.build();
   }

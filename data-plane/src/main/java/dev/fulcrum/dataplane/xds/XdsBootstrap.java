@@ -4,10 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.fulcrum.contract.NodeMetadata;
+import dev.fulcrum.contract.identity.MeshTls;
+import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import dev.fulcrum.dataplane.ProxyConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import javax.inject.Inject;
 
 /**
@@ -19,10 +22,12 @@ public final class XdsBootstrap {
   static final String PROPERTY = "io.grpc.xds.bootstrapConfig";
 
   private final ProxyConfig config;
+  private final Optional<WorkloadIdentity> identity;
 
   @Inject
-  public XdsBootstrap(ProxyConfig config) {
+  public XdsBootstrap(ProxyConfig config, Optional<WorkloadIdentity> identity) {
     this.config = config;
+    this.identity = identity;
   }
 
   /** The bootstrap JSON for this proxy, whose admin endpoint is on {@code adminPort}. */
@@ -41,9 +46,14 @@ public final class XdsBootstrap {
             "id": "%s",
             "cluster": "fulcrum-proxy",
             "metadata": %s
-          }
+          }%s
         }
-        """.formatted(config.xdsServer(), config.nodeId(), json(metadata.toStruct()));
+        """.formatted(config.xdsServer(), config.nodeId(), json(metadata.toStruct()), certificateProviders());
+  }
+
+  /** With an identity, where grpc-xds finds its certificate for the clusters that ask for mTLS. */
+  private String certificateProviders() {
+    return identity.map(id -> ",\n" + MeshTls.certificateProvidersJson(id.files().dir())).orElse("");
   }
 
   private static String json(Struct struct) {

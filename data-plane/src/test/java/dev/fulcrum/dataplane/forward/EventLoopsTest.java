@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.CallOptions;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.util.MutableHandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -31,18 +34,18 @@ class EventLoopsTest {
     CompletableFuture<String> serverThread = new CompletableFuture<>();
     CompletableFuture<String> clientThread = new CompletableFuture<>();
     try (EventLoops loops = new EventLoops(config(1))) {
-      Server server = loops.server(new InetSocketAddress("127.0.0.1", 0))
-          .directExecutor()
-          .addService(ServerServiceDefinition.builder("test.Echo")
-              .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
-                serverThread.complete(Thread.currentThread().getName());
-                response.onNext(request);
-                response.onCompleted();
-              }))
-              .build())
-          .build()
-          .start();
-      ManagedChannel channel = loops.channel("127.0.0.1:" + server.getPort()).usePlaintext().directExecutor().build();
+      MutableHandlerRegistry registry = new MutableHandlerRegistry();
+      registry.addService(ServerServiceDefinition.builder("test.Echo")
+          .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
+            serverThread.complete(Thread.currentThread().getName());
+            response.onNext(request);
+            response.onCompleted();
+          }))
+          .build());
+      Server server = loops.forwardingServer(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create(),
+          registry, 1024).start();
+      ManagedChannel channel = loops.channel("127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create())
+          .directExecutor().build();
       try {
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         ClientCalls.asyncUnaryCall(channel.newCall(ECHO, CallOptions.DEFAULT), new byte[] {1, 2, 3},
@@ -82,6 +85,7 @@ class EventLoopsTest {
   private static ProxyConfig config(int ioThreads) {
     ProxyConfig local = ProxyConfig.local(0, "127.0.0.1:1", Optional.empty(), "test");
     return new ProxyConfig(local.listenAddress(), local.xdsServer(), local.service(), local.maxMessageBytes(),
-        local.nodeId(), local.adminAddress(), local.otlpEndpoint(), local.traceSampling(), local.metrics(), ioThreads);
+        local.nodeId(), local.adminAddress(), local.otlpEndpoint(), local.traceSampling(), local.metrics(), ioThreads,
+        true, Optional.empty(), Optional.empty());
   }
 }

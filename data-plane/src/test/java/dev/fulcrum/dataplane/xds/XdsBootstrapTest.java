@@ -18,7 +18,7 @@ class XdsBootstrapTest {
   @Test
   void theBootstrapNamesTheControlPlaneTheNodeAndItsAddresses() throws Exception {
     ProxyConfig config = ProxyConfig.local(8080, "cp.example:18000", Optional.empty(), "node-1");
-    String json = new XdsBootstrap(config).json(9990);
+    String json = new XdsBootstrap(config, Optional.empty()).json(9990);
     assertTrue(json.contains("\"server_uri\": \"cp.example:18000\""), json);
     assertTrue(json.contains("\"id\": \"node-1\""), json);
     // Read back as the control plane reads a node's metadata: through the contract.

@@ -1,0 +1,54 @@
+package dev.fulcrum.dataplane.forward;
+
+import dev.fulcrum.dataplane.GracefulStop;
+import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.identity.WorkloadIdentity;
+import dev.fulcrum.dataplane.inbound.InboundCredentials;
+import io.grpc.Server;
+import java.io.IOException;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * The proxy's inbound listening side: meshed callers' calls arrive here over mTLS (and, when
+ * permissive, callers outside the mesh in plaintext), each handed to the {@link AppForwarder}.
+ */
+@Singleton
+public final class InboundServer implements AutoCloseable {
+  private final ProxyConfig.Inbound config;
+  private final int maxMessageBytes;
+  private final ForwardingRegistry registry;
+  private final EventLoops eventLoops;
+  private final WorkloadIdentity identity;
+  private final AppForwarder app;
+  private Server server;
+
+  @Inject
+  public InboundServer(ProxyConfig config, AppForwarder app, EventLoops eventLoops, Optional<WorkloadIdentity> identity) {
+    this.config = config.inbound().orElseThrow();
+    this.maxMessageBytes = config.maxMessageBytes();
+    this.registry = new ForwardingRegistry(app);
+    this.eventLoops = eventLoops;
+    this.identity = identity.orElseThrow(() -> new IllegalStateException("the inbound side needs an identity"));
+    this.app = app;
+  }
+
+  /** After the identity has its first certificate. */
+  public void start() throws IOException {
+    server = eventLoops.forwardingServer(config.address(), InboundCredentials.create(identity, config.tls()),
+        registry, maxMessageBytes).start();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      GracefulStop.stop(server);
+    }
+    app.close();
+  }
+}
