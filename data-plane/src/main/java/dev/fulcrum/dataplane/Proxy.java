@@ -59,11 +59,11 @@ public final class Proxy implements AutoCloseable {
     if (identity.isPresent()) {
       identity.get().start();
     }
-    // The control plane learns the admin address from the node metadata, to gather stats.
-    bootstrap.install(admin.port());
-    // Subscribes now: the first calls need not wait for the configuration, and /ready can tell it came.
-    upstreams.warmUp(readiness.awaitedService());
     if (config.outbound()) {
+      // The control plane learns the admin address from the node metadata, to gather stats.
+      bootstrap.install(admin.port());
+      // Subscribes now: the first calls need not wait for the configuration, and /ready can tell it came.
+      upstreams.warmUp(readiness.awaitedService());
       server.start();
       log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
           config.listenAddress().getHostString(), server.port(),

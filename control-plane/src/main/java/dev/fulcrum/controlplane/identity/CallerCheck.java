@@ -6,24 +6,26 @@ import java.net.SocketAddress;
 
 /**
  * Whether a caller may have the identity it asks for: in Kubernetes, what its ServiceAccount token
- * proves; in file mode, anything a local caller asks.
+ * proves ({@link TokenReviews}); in file mode, anything a local caller asks ({@link LocalCallers}).
  */
 public interface CallerCheck {
 
   /**
-   * Nothing if {@code caller} may be certified as {@code id}; otherwise throws, saying why (the
-   * caller is refused PERMISSION_DENIED).
+   * Who the caller is, for the logs (e.g. the pod its token names), if it may be certified as
+   * {@code id}; otherwise throws {@link Refused} saying why (PERMISSION_DENIED to the caller), or
+   * {@link Unavailable} when the check itself could not be made (UNAVAILABLE: try again).
    */
-  void check(CertifyRequest request, SpiffeId id, SocketAddress caller) throws Refused;
-
-  /** A word for logs: who the check says the caller is, e.g. the pod its token names. */
-  default String describe(CertifyRequest request, SocketAddress caller) {
-    return String.valueOf(caller);
-  }
+  String check(CertifyRequest request, SpiffeId id, SocketAddress caller) throws Refused, Unavailable;
 
   final class Refused extends Exception {
     public Refused(String message) {
       super(message);
+    }
+  }
+
+  final class Unavailable extends Exception {
+    public Unavailable(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -75,16 +75,20 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
       refuse(response, Status.INVALID_ARGUMENT, request, caller, "identity: " + e.getMessage());
       return;
     }
+    String who;
     try {
-      callers.check(request, id, caller);
+      who = callers.check(request, id, caller);
     } catch (CallerCheck.Refused e) {
       refuse(response, Status.PERMISSION_DENIED, request, caller, e.getMessage());
+      return;
+    } catch (CallerCheck.Unavailable e) {
+      refuse(response, Status.UNAVAILABLE, request, caller, e.getMessage());
       return;
     }
     try {
       key = SigningRequest.keyFor(request.getCertificateSigningRequest().toByteArray(), id);
     } catch (SigningRequest.InvalidRequest e) {
-      refuse(response, Status.INVALID_ARGUMENT, request, caller, e.getMessage());
+      refuse(response, Status.INVALID_ARGUMENT, request, who, e.getMessage());
       return;
     }
     try {
@@ -99,20 +103,20 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
         answer.addTrustAnchors(ByteString.copyFrom(anchor.getEncoded()));
       }
       issued.incrementAndGet();
-      log.debug("identity: certified {} for {} until {}", id, callers.describe(request, caller), chain.get(0).getNotAfter());
+      log.debug("identity: certified {} for {} until {}", id, who, chain.get(0).getNotAfter());
       response.onNext(answer.build());
       response.onCompleted();
     } catch (CertificateEncodingException e) {
-      refuse(response, Status.INTERNAL, request, caller, "a certificate just issued does not encode: " + e.getMessage());
+      refuse(response, Status.INTERNAL, request, who, "a certificate just issued does not encode: " + e.getMessage());
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      refuse(response, Status.INTERNAL, request, caller, "the CA could not issue: " + e.getMessage());
+      refuse(response, Status.INTERNAL, request, who, "the CA could not issue: " + e.getMessage());
     }
   }
 
   private void refuse(StreamObserver<CertifyResponse> response, Status status, CertifyRequest request,
-      SocketAddress caller, String why) {
+      Object caller, String why) {
     refused.incrementAndGet();
-    log.warn("identity: refused '{}' to {}: {}", request.getIdentity(), callers.describe(request, caller), why);
+    log.warn("identity: refused '{}' to {}: {}", request.getIdentity(), caller, why);
     response.onError(status.withDescription("fulcrum identity: " + why).asRuntimeException());
   }
 

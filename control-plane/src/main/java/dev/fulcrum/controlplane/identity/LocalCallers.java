@@ -12,11 +12,12 @@ import java.net.SocketAddress;
 public final class LocalCallers implements CallerCheck {
 
   @Override
-  public void check(CertifyRequest request, SpiffeId id, SocketAddress caller) throws Refused {
+  public String check(CertifyRequest request, SpiffeId id, SocketAddress caller) throws Refused {
     boolean local = caller instanceof InetSocketAddress inet && inet.getAddress() != null
         && inet.getAddress().isLoopbackAddress();
     if (!local) {
       throw new Refused("file mode certifies callers on this machine (loopback) only; " + caller + " is not");
     }
+    return "local caller " + caller;
   }
 }

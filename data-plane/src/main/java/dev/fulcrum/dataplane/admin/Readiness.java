@@ -14,6 +14,8 @@ import javax.inject.Singleton;
  * Link has: the control plane answers it as it answers any unknown service), which shows the
  * control plane is there and answering.
  *
+ * <p>A proxy with only an inbound side is ready once it listens, which it does once certified.
+ *
  * <p>Once configured, the proxy stays ready: grpc-xds keeps what it applied when the control plane
  * goes away, and a pod's readiness must not follow its outbound dependencies (a deleted Link would
  * otherwise take the application's own pod out of its Service).
@@ -44,6 +46,9 @@ public final class Readiness {
   boolean ready(Supplier<ClientStatusResponse> status) {
     if (!listening) {
       return false;
+    }
+    if (!config.outbound()) {
+      return true; // an inbound side alone needs no xDS: it listens once it has its certificate
     }
     if (!configured) {
       ClientStatusResponse applied = status.get();

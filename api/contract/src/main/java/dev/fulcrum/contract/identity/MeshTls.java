@@ -24,6 +24,13 @@ public final class MeshTls {
    */
   public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * The audience of the projected ServiceAccount token a pod's proxy proves its identity with: the
+   * injector asks the kubelet for a token of this audience, the identity service accepts no other
+   * (a token for the API server, or for anyone else, cannot be replayed here).
+   */
+  public static final String TOKEN_AUDIENCE = "identity.fulcrum.dev";
+
   private MeshTls() {}
 
   /**
