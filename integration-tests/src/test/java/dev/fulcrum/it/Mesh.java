@@ -85,7 +85,7 @@ final class Mesh implements AutoCloseable {
     links = dir.resolve("links.yaml");
     ControlPlaneConfig config = onLoopback(0, 0);
     if (meshed.isPresent()) {
-      config = config.withIdentity(new IdentityConfig(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN,
+      config = config.withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN,
           meshed.get().certificateLifetime()));
     }
     controlPlane = ControlPlaneComponent.create(config, new FileLinkSource(links));

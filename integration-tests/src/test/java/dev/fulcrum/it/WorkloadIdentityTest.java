@@ -39,7 +39,7 @@ class WorkloadIdentityTest {
 
   private ControlPlane controlPlane(Duration lifetime) throws Exception {
     return ControlPlaneComponent.create(ControlPlaneConfig.xdsOnly(new InetSocketAddress("127.0.0.1", 0))
-            .withIdentity(new IdentityConfig(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN, lifetime)),
+            .withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN, lifetime)),
         new StaticLinkSource("none", List.of())).start();
   }
 

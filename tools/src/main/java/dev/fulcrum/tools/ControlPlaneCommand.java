@@ -7,6 +7,7 @@ import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.identity.IdentityConfig;
+import dev.fulcrum.controlplane.identity.IssuerSecret;
 import dev.fulcrum.controlplane.injection.SidecarSettings;
 import dev.fulcrum.controlplane.injection.WebhookConfig;
 import dev.fulcrum.controlplane.kubernetes.KubernetesLinkSource;
@@ -134,8 +135,31 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "How long a workload certificate lasts, e.g. 24h (the default) or 30s.")
   Duration identityLifetime;
 
+  @Option(names = "--identity-namespace", paramLabel = "NS",
+      description = "Kubernetes mode: the namespace of the issuer Secret and the trust-anchor ConfigMap (default: the"
+          + " control plane's own, else fulcrum).")
+  String identityNamespace;
+
+  @Option(names = "--identity-issuer-secret", defaultValue = IssuerSecret.DEFAULT_SECRET, paramLabel = "NAME",
+      description = "Kubernetes mode: the issuer Secret, in cert-manager's layout: tls.crt, tls.key, ca.crt (default: ${DEFAULT-VALUE}).")
+  String issuerSecret;
+
+  @Option(names = "--trust-anchors-configmap", defaultValue = IssuerSecret.DEFAULT_ANCHORS, paramLabel = "NAME",
+      description = "Kubernetes mode: the ConfigMap whose ca-bundle.crt holds the trust anchors (default: ${DEFAULT-VALUE};"
+          + " without it, the issuer Secret's ca.crt).")
+  String trustAnchorsConfigMap;
+
+  /** Where a pod's own namespace is written. */
+  private static final Path POD_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private KubernetesClient client;
+
   @Override
   public Integer call() throws Exception {
+    if (source.kubernetes) {
+      // In a pod: the service account; elsewhere: KUBECONFIG or ~/.kube/config, as kubectl does.
+      client = new KubernetesClientBuilder().build();
+    }
     ControlPlaneConfig config = config();
     LinkSource links = source.kubernetes ? kubernetes() : file();
     ControlPlane controlPlane;
@@ -161,7 +185,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     ControlPlaneConfig config = ControlPlaneConfig.of(
         new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort));
     config = webhookPort == null ? noWebhook(config) : config.withWebhook(webhook());
-    return identityDir == null ? noIdentity(config) : config.withIdentity(identity());
+    return identityDir == null && !source.kubernetes ? noIdentity(config) : config.withIdentity(identity());
   }
 
   private ControlPlaneConfig noIdentity(ControlPlaneConfig config) {
@@ -172,7 +196,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   }
 
   private IdentityConfig identity() {
-    if (source.kubernetes) {
+    if (source.kubernetes && identityDir != null) {
       throw new UsageException("--identity-dir: file mode only; in Kubernetes the CA comes from the issuer Secret");
     }
     try {
@@ -181,8 +205,10 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       throw new UsageException("--trust-domain: " + e.getMessage());
     }
     try {
-      return new IdentityConfig(identityDir, trustDomain,
-          identityLifetime == null ? IdentityConfig.DEFAULT_LIFETIME : identityLifetime);
+      IdentityConfig.Ca ca = source.kubernetes
+          ? new IdentityConfig.FromKubernetes(client, identityNamespace(), issuerSecret, trustAnchorsConfigMap)
+          : new IdentityConfig.InDirectory(identityDir);
+      return new IdentityConfig(ca, trustDomain, identityLifetime == null ? IdentityConfig.DEFAULT_LIFETIME : identityLifetime);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--identity-lifetime: " + e.getMessage());
     }
@@ -270,9 +296,18 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     return new FileLinkSource(config);
   }
 
+  private String identityNamespace() {
+    if (identityNamespace != null) {
+      return identityNamespace;
+    }
+    try {
+      return Files.isReadable(POD_NAMESPACE) ? Files.readString(POD_NAMESPACE).strip() : "fulcrum";
+    } catch (java.io.IOException e) {
+      return "fulcrum";
+    }
+  }
+
   private LinkSource kubernetes() {
-    // In a pod: the service account; elsewhere: KUBECONFIG or ~/.kube/config, as kubectl does.
-    KubernetesClient client = new KubernetesClientBuilder().build();
     return new KubernetesLinkSource(client, new KubernetesLinkSource.Settings(
         namespace, clusterDomain, Duration.ofMillis(5), Duration.ofSeconds(60)));
   }

@@ -54,15 +54,19 @@ public final class CertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String trustDomain;
-  private final X509Certificate anchor;
+  private final List<X509Certificate> anchors;
   private final X509Certificate issuer;
   private final PrivateKey issuerKey;
   private final Clock clock;
 
-  CertificateAuthority(String trustDomain, X509Certificate anchor, X509Certificate issuer, PrivateKey issuerKey,
+  /**
+   * A CA of {@code issuer} (and its key), whose workloads trust {@code anchors}: one, or several
+   * while anchors rotate. The issuer must chain to one of them.
+   */
+  CertificateAuthority(String trustDomain, List<X509Certificate> anchors, X509Certificate issuer, PrivateKey issuerKey,
       Clock clock) {
     this.trustDomain = trustDomain;
-    this.anchor = anchor;
+    this.anchors = List.copyOf(anchors);
     this.issuer = issuer;
     this.issuerKey = issuerKey;
     this.clock = clock;
@@ -89,20 +93,25 @@ public final class CertificateAuthority {
           issuerKeys.getPublic()), issuerKeys.getPublic(), Role.AUTHORITY, anchorKeys.getPrivate(), anchorKeys.getPublic());
       files.write(anchor, anchorKeys.getPrivate(), issuer, issuerKeys.getPrivate());
       log.info("identity: made a trust anchor and an issuer for {} in {}", trustDomain, dir);
-      return new CertificateAuthority(trustDomain, anchor, issuer, issuerKeys.getPrivate(), clock);
+      return new CertificateAuthority(trustDomain, List.of(anchor), issuer, issuerKeys.getPrivate(), clock);
     }
     CaFiles.Loaded loaded = files.read();
-    return new CertificateAuthority(trustDomain, loaded.anchor(), loaded.issuer(), loaded.issuerKey(), clock);
+    return new CertificateAuthority(trustDomain, List.of(loaded.anchor()), loaded.issuer(), loaded.issuerKey(), clock);
   }
 
-  /** The certificate every workload trusts. */
+  /** The first certificate every workload trusts. */
   public X509Certificate trustAnchor() {
-    return anchor;
+    return anchors.get(0);
   }
 
   /** What workloads are told to trust: the anchor (more than one while anchors rotate). */
   public List<X509Certificate> trustAnchors() {
-    return List.of(anchor);
+    return anchors;
+  }
+
+  /** The certificate that signs workloads' certificates. */
+  public X509Certificate issuer() {
+    return issuer;
   }
 
   public String trustDomain() {

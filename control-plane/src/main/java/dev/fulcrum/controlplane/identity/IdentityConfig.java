@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.identity;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,15 +11,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the control plane issues identities in file mode.
+ * How the control plane issues identities.
  *
- * @param dir the CA's directory ({@code --identity-dir}): made at first start, read back afterwards
+ * @param ca where the CA comes from: a directory (file mode) or the issuer Secret (Kubernetes)
  * @param trustDomain the SPIFFE trust domain of every identity
  * @param lifetime how long a workload certificate lasts (24 h unless told otherwise)
  */
-public record IdentityConfig(Path dir, String trustDomain, Duration lifetime) {
+public record IdentityConfig(Ca ca, String trustDomain, Duration lifetime) {
   private static final Logger log = LoggerFactory.getLogger(IdentityConfig.class);
   public static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
+
+  /** Where the CA comes from. */
+  public sealed interface Ca permits InDirectory, FromKubernetes {}
+
+  /** File mode: made in {@code dir} at first start ({@code --identity-dir}), read back afterwards. */
+  public record InDirectory(Path dir) implements Ca {}
+
+  /**
+   * Kubernetes mode: the issuer Secret and trust-anchor ConfigMap in {@code namespace}; CSRs are
+   * authenticated by TokenReviews through {@code client}.
+   */
+  public record FromKubernetes(KubernetesClient client, String namespace, String secret, String anchors) implements Ca {}
 
   public IdentityConfig {
     if (lifetime.isNegative() || lifetime.isZero()) {
@@ -26,11 +39,26 @@ public record IdentityConfig(Path dir, String trustDomain, Duration lifetime) {
     }
   }
 
-  /** The service, with the CA in {@link #dir}; a CA there that cannot be read is an error naming its file. */
+  public static IdentityConfig inDirectory(Path dir, String trustDomain, Duration lifetime) {
+    return new IdentityConfig(new InDirectory(dir), trustDomain, lifetime);
+  }
+
+  /** The service; in file mode, a CA in the directory that cannot be read is an error naming its file. */
   public IdentityService service() {
-    CertificateAuthority ca;
+    if (ca instanceof InDirectory inDirectory) {
+      return inDirectory(inDirectory.dir());
+    }
+    FromKubernetes kubernetes = (FromKubernetes) ca;
+    IssuerSecret issuer = new IssuerSecret(kubernetes.client(), kubernetes.namespace(), kubernetes.secret(),
+        kubernetes.anchors(), trustDomain, Clock.systemUTC()).start();
+    KubernetesClient reviews = TokenReviews.client(kubernetes.client().getConfiguration());
+    return new IdentityService(issuer, new TokenReviews(reviews), lifetime, issuer, reviews);
+  }
+
+  private IdentityService inDirectory(Path dir) {
+    CertificateAuthority authority;
     try {
-      ca = CertificateAuthority.inDirectory(dir, trustDomain, Clock.systemUTC());
+      authority = CertificateAuthority.inDirectory(dir, trustDomain, Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException e) {
@@ -38,6 +66,6 @@ public record IdentityConfig(Path dir, String trustDomain, Duration lifetime) {
     }
     log.warn("identity: development mode: file mode certifies any identity a caller on this machine asks for "
         + "(CA in {}, trust domain {}); in a cluster, run the control plane with --kubernetes", dir, trustDomain);
-    return new IdentityService(() -> ca, new LocalCallers(), lifetime);
+    return new IdentityService(() -> authority, new LocalCallers(), lifetime);
   }
 }

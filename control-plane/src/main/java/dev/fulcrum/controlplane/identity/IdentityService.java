@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * returns a certificate from the current {@link CertificateAuthority}. Every refusal is logged with
  * the caller it came from and counted.
  */
-public final class IdentityService extends IdentityGrpc.IdentityImplBase {
+public final class IdentityService extends IdentityGrpc.IdentityImplBase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdentityService.class);
   private static final Context.Key<SocketAddress> CALLER = Context.key("fulcrum-identity-caller");
 
@@ -44,11 +44,26 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
   private final Duration lifetime;
   private final AtomicLong issued = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final List<AutoCloseable> resources;
 
-  public IdentityService(Supplier<CertificateAuthority> authority, CallerCheck callers, Duration lifetime) {
+  /** {@code resources} (watches, clients) are closed with the service. */
+  public IdentityService(Supplier<CertificateAuthority> authority, CallerCheck callers, Duration lifetime,
+      AutoCloseable... resources) {
     this.authority = authority;
     this.callers = callers;
     this.lifetime = lifetime;
+    this.resources = List.of(resources);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("identity: closing {} failed", resource, e);
+      }
+    }
   }
 
   /** The service, with each call's peer address at hand for the caller check. */
@@ -67,6 +82,10 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase {
   public void certify(CertifyRequest request, StreamObserver<CertifyResponse> response) {
     SocketAddress caller = CALLER.get();
     CertificateAuthority ca = authority.get();
+    if (ca == null) {
+      refuse(response, Status.UNAVAILABLE, request, caller, "no issuer yet (see the control plane's log)");
+      return;
+    }
     SpiffeId id;
     PublicKey key;
     try {

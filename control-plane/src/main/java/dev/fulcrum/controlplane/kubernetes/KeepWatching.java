@@ -11,11 +11,11 @@ import org.slf4j.LoggerFactory;
  * serves the last state seen. A failure of the very first listing is not retried, so that
  * starting fails with a clear message instead of waiting on a missing CRD or a denied account.
  */
-final class KeepWatching implements ExceptionHandler {
+public final class KeepWatching implements ExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(KeepWatching.class);
   private final String resource;
 
-  KeepWatching(String resource) {
+  public KeepWatching(String resource) {
     this.resource = resource;
   }
 

@@ -63,40 +63,52 @@ public final class PemFiles {
 
   /** Throws {@link IllegalStateException} naming the file when it holds no certificate. */
   public static List<Certificate> certificates(Path file) {
-    try (ByteArrayInputStream in = new ByteArrayInputStream(Files.readAllBytes(file))) {
+    return certificates(file.toString(), read(file));
+  }
+
+  /** The certificates in {@code pem}; {@code source} names it in errors (a file, a Secret's key). */
+  public static List<Certificate> certificates(String source, String pem) {
+    try (ByteArrayInputStream in = new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))) {
       List<Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
       if (chain.isEmpty()) {
-        throw new IllegalStateException(file + ": no PEM certificate in it");
+        throw new IllegalStateException(source + ": no PEM certificate in it");
       }
       return chain;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(file + ": not a PEM certificate (" + e.getMessage() + ")");
+      throw new IllegalStateException(source + ": not a PEM certificate (" + e.getMessage() + ")");
     }
   }
 
   /** Throws {@link IllegalStateException} naming the file when it holds no key read here. */
   public static PrivateKey privateKey(Path file) {
-    String pem;
+    return privateKey(file.toString(), read(file));
+  }
+
+  private static String read(Path file) {
     try {
-      pem = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException e) {
       throw new IllegalStateException(file + ": cannot read it (" + e.getMessage() + ")");
     }
+  }
+
+  /** The key in {@code pem}; {@code source} names it in errors. */
+  public static PrivateKey privateKey(String source, String pem) {
     Matcher block = BLOCK.matcher(pem);
     if (!block.find()) {
-      throw new IllegalStateException(file + ": no PEM private key in it");
+      throw new IllegalStateException(source + ": no PEM private key in it");
     }
     byte[] der = Base64.getMimeDecoder().decode(block.group(2));
     return switch (block.group(1)) {
-      case "PRIVATE KEY" -> pkcs8(file, der);
-      case "RSA PRIVATE KEY" -> pkcs8(file, rsaPkcs8(der));
-      case "EC PRIVATE KEY" -> sec1(file, block.group());
-      default -> throw new IllegalStateException(file + ": a " + block.group(1)
+      case "PRIVATE KEY" -> pkcs8(source, der);
+      case "RSA PRIVATE KEY" -> pkcs8(source, rsaPkcs8(der));
+      case "EC PRIVATE KEY" -> sec1(source, block.group());
+      default -> throw new IllegalStateException(source + ": a " + block.group(1)
           + ", not an unencrypted PKCS#8 key; convert it with openssl pkcs8 -topk8 -nocrypt");
     };
   }
 
-  private static PrivateKey pkcs8(Path file, byte[] der) {
+  private static PrivateKey pkcs8(String file, byte[] der) {
     for (String algorithm : List.of("RSA", "EC", "EdDSA")) {
       try {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -108,7 +120,7 @@ public final class PemFiles {
   }
 
   /** SEC 1 names its curve inside the key, where the JDK does not look: BouncyCastle reads it. */
-  private static PrivateKey sec1(Path file, String pem) {
+  private static PrivateKey sec1(String file, String pem) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       if (parser.readObject() instanceof PEMKeyPair pair) {
         return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();

@@ -68,6 +68,7 @@ public final class XdsServer implements AutoCloseable {
 
   @Override
   public void close() {
+    identity.ifPresent(IdentityService::close);
     if (server != null) {
       server.shutdownNow();
       try {
