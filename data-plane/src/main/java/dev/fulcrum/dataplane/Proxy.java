@@ -95,6 +95,16 @@ public final class Proxy implements AutoCloseable {
     return admin.port();
   }
 
+  /** Stops renewing, and removes the key and certificate, which no one else uses. */
+  private static void forget(WorkloadIdentity identity) {
+    identity.close();
+    try {
+      identity.files().delete();
+    } catch (java.io.IOException e) {
+      log.warn("could not remove the proxy's key from {}: {}", identity.files().dir(), e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     readiness.listening(false);
@@ -102,7 +112,7 @@ public final class Proxy implements AutoCloseable {
     server.close();
     upstreams.close();
     eventLoops.close();
-    identity.ifPresent(WorkloadIdentity::close);
+    identity.ifPresent(Proxy::forget);
     admin.close();
     tracing.close(); // flushes the spans still buffered
   }

@@ -137,7 +137,7 @@ class DashboardTest {
     assertTrue(result.stdout().startsWith("SERVICE"), result.stdout());
     for (int i = 1; i <= 2; i++) {
       Matcher row = Pattern.compile("(?m)^" + Pattern.quote(Mesh.SERVICE) + "\\s+" + Pattern.quote(backend(i))
-          + "\\s+([0-9.]+)\\s+(100\\.00%)\\s+[0-9.]+ms\\s+[0-9.]+ms\\s+(\\d+)$").matcher(result.stdout());
+          + "\\s+([0-9.]+)\\s+(100\\.00%)\\s+[0-9.]+ms\\s+[0-9.]+ms\\s+(\\d+)\\s+plaintext\\s+-$").matcher(result.stdout());
       assertTrue(row.find(), result.stdout());
       assertTrue(Long.parseLong(row.group(3)) > 0, row.group());
     }
@@ -208,9 +208,13 @@ class DashboardTest {
     Prerequisite.require(chromium.isPresent(), "chromium is not installed (apt-get install chromium)");
     int echo1 = Launcher.freePort();
     int echo2 = Launcher.freePort();
+    // The proxy's backends are the echo servers' inbound sidecars, which it reaches over mTLS.
+    int inbound1 = Launcher.freePort();
+    int inbound2 = Launcher.freePort();
     int admin = Launcher.freePort();
     Path log = Files.createTempFile("demo", ".log");
     Process demo = Launcher.start(log, "demo", "--keep-running", "--echo-ports", echo1 + "," + echo2,
+        "--inbound-ports", inbound1 + "," + inbound2,
         "--proxy-port", String.valueOf(Launcher.freePort()), "--xds-port", String.valueOf(Launcher.freePort()),
         "--admin-port", String.valueOf(admin));
     try {
@@ -227,18 +231,20 @@ class DashboardTest {
       for (int attempt = 0; attempt < 10 && total < 1000; attempt++) { // the first poll may be under way
         dom = Chromium.run(chromium.get(), "--virtual-time-budget=5000", "--dump-dom", url);
         total = 0;
-        for (int port : new int[] {echo1, echo2}) {
+        for (int port : new int[] {inbound1, inbound2}) {
           Matcher row = Pattern.compile("data-backend=\"127\\.0\\.0\\.1:" + port + "\" data-requests=\"(\\d+)\"")
               .matcher(dom);
           total += row.find() ? Long.parseLong(row.group(1)) : 0;
         }
       }
-      for (int port : new int[] {echo1, echo2}) {
-        Matcher row = Pattern.compile("data-backend=\"127\\.0\\.0\\.1:" + port + "\" data-requests=\"(\\d+)\"")
-            .matcher(dom);
-        assertTrue(row.find(), "no row for port " + port + " in:\n" + dom);
+      int[] inbound = {inbound1, inbound2};
+      for (int i = 0; i < 2; i++) {
+        Matcher row = Pattern.compile("data-backend=\"127\\.0\\.0\\.1:" + inbound[i]
+            + "\" data-requests=\"(\\d+)\" data-tls=\"true\" data-identity=\""
+            + Pattern.quote("spiffe://cluster.local/ns/default/sa/echo-v" + (i + 1)) + "\"").matcher(dom);
+        assertTrue(row.find(), "no mTLS row for port " + inbound[i] + " in:\n" + dom);
         long requests = Long.parseLong(row.group(1));
-        assertTrue(requests >= 450 && requests <= 550, port + " took " + requests + " of the demo's 1000 calls");
+        assertTrue(requests >= 450 && requests <= 550, inbound[i] + " took " + requests + " of the demo's 1000 calls");
       }
       Path screenshot = Path.of("target", "demo-dashboard.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);

@@ -97,6 +97,7 @@ class LauncherTest {
     int dashboard = Launcher.freePort();
     Launcher.Result result = Launcher.run(Duration.ofSeconds(120), "demo",
         "--echo-ports", Launcher.freePort() + "," + Launcher.freePort(),
+        "--inbound-ports", Launcher.freePort() + "," + Launcher.freePort(),
         "--proxy-port", String.valueOf(Launcher.freePort()),
         "--xds-port", String.valueOf(Launcher.freePort()),
         "--admin-port", String.valueOf(dashboard));
@@ -105,13 +106,18 @@ class LauncherTest {
     assertTrue(result.stdout().contains("Sent 1000 calls through the proxy"), result.stdout());
     assertTrue(result.stdout().contains(", 0 failed"), result.stdout());
     assertSpread(backendTable(result.stdout()), 1000);
+    // Each backend behind its strict inbound sidecar, reached over mTLS as the identity it must prove.
+    for (int i = 1; i <= 2; i++) {
+      assertTrue(Pattern.compile("(?m)^  v" + i + " \\(app 127\\.0\\.0\\.1:\\d+\\) via 127\\.0\\.0\\.1:\\d+: mTLS, server proved "
+          + Pattern.quote("spiffe://cluster.local/ns/default/sa/echo-v" + i) + "$").matcher(result.stdout()).find(), result.stdout());
+    }
   }
 
   /** As deploy/build-images.sh runs it to list the classes the proxy image archives. */
   @Test
   void theDemoRunsOnAnyFreePortsWhenGivenZero() throws Exception {
     Launcher.Result result = Launcher.run(Duration.ofSeconds(120), "demo", "--calls", "200",
-        "--echo-ports", "0,0", "--proxy-port", "0", "--xds-port", "0", "--admin-port", "0");
+        "--echo-ports", "0,0", "--inbound-ports", "0,0", "--proxy-port", "0", "--xds-port", "0", "--admin-port", "0");
     assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
     assertFalse(Pattern.compile("127\\.0\\.0\\.1:0(?!\\d)").matcher(result.stdout()).find(), "every port bound:\n" + result.stdout());
     assertTrue(result.stdout().contains("Sent 200 calls through the proxy"), result.stdout());

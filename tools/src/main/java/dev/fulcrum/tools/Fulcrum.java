@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         FloodCommand.class,
         ConfigDumpCommand.class,
+        IdentityCommand.class,
     })
 public final class Fulcrum implements Runnable {
   /** Exit code for bad flags or a bad file. */

@@ -28,6 +28,14 @@ public final class LocalLinks {
 
   /** The same Link as YAML in the format users write, for the demo's file. */
   public static String yaml(String name, String service, int servicePort, List<Integer> ports) {
+    return yaml(name, service, servicePort, ports, List.of());
+  }
+
+  /**
+   * As YAML, each target {@code ports[i]} reached over mTLS as {@code identities[i]} (NS/SA) when
+   * that is given: an inbound sidecar's port and the identity it must prove.
+   */
+  public static String yaml(String name, String service, int servicePort, List<Integer> ports, List<String> identities) {
     StringBuilder yaml = new StringBuilder()
         .append("apiVersion: linkerd.io/v1alpha1\n")
         .append("kind: Link\n")
@@ -35,8 +43,12 @@ public final class LocalLinks {
         .append("spec:\n")
         .append("  service: {name: ").append(service).append(", port: ").append(servicePort).append("}\n")
         .append("  target:\n");
-    for (int port : ports) {
-      yaml.append("    - {name: 127.0.0.1, port: ").append(port).append("}\n");
+    for (int i = 0; i < ports.size(); i++) {
+      yaml.append("    - {name: 127.0.0.1, port: ").append(ports.get(i));
+      if (i < identities.size()) {
+        yaml.append(", identity: ").append(identities.get(i));
+      }
+      yaml.append("}\n");
     }
     return yaml.append("  strategy: round-robin\n")
         .append("  policy:\n")

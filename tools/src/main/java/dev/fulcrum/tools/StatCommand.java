@@ -41,13 +41,14 @@ public final class StatCommand implements Callable<Integer> {
         stats.services().stream().mapToInt(s -> s.service().length()).max().orElse(0));
     int backendWidth = Math.max("BACKEND".length(), stats.services().stream()
         .flatMap(s -> s.backends().stream()).mapToInt(b -> b.backend().length()).max().orElse(0));
-    String row = "%-" + serviceWidth + "s  %-" + backendWidth + "s  %8s  %8s  %9s  %9s  %9s%n";
-    out.printf(row, "SERVICE", "BACKEND", "RPS", "SUCCESS", "P50", "P99", "CALLS");
+    String row = "%-" + serviceWidth + "s  %-" + backendWidth + "s  %8s  %8s  %9s  %9s  %9s  %-9s  %s%n";
+    out.printf(row, "SERVICE", "BACKEND", "RPS", "SUCCESS", "P50", "P99", "CALLS", "TLS", "IDENTITY");
     for (MeshStats.Service service : stats.services()) {
       for (MeshStats.Backend backend : service.backends()) {
         out.printf(row, service.service(), backend.backend(), String.format(Locale.ROOT, "%.1f", backend.rps()),
             backend.successRate() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * backend.successRate()),
-            millis(backend.p50Ms()), millis(backend.p99Ms()), backend.requests());
+            millis(backend.p50Ms()), millis(backend.p99Ms()), backend.requests(),
+            backend.tls() ? "mTLS" : "plaintext", backend.identity().isEmpty() ? "-" : backend.identity());
       }
     }
     if (stats.services().isEmpty()) {

@@ -35,7 +35,10 @@ public record MeshStats(List<Proxy> proxies, List<Service> services) {
    * @param p50Ms the median latency since start (across proxies: their medians weighted by calls)
    * @param p99Ms the 99th percentile since start (across proxies: the highest, an upper bound)
    * @param proxies how many proxies called this backend
+   * @param tls whether proxies reached it over mTLS
+   * @param identity the identity its certificate proved (a SPIFFE ID), empty in plaintext: in
+   *     the mesh, the application behind the inbound address
    */
   public record Backend(String backend, double rps, Double successRate, long requests, long failures,
-      double p50Ms, double p99Ms, int proxies) {}
+      double p50Ms, double p99Ms, int proxies, boolean tls, String identity) {}
 }

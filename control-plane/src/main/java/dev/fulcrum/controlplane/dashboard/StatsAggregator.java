@@ -25,6 +25,8 @@ public final class StatsAggregator {
     double p50TimesRequests;
     double p99Max;
     int proxies;
+    boolean tls;
+    String identity = "";
   }
 
   public MeshStats aggregate(List<ProxyPoll> polls) {
@@ -65,6 +67,10 @@ public final class StatsAggregator {
         sum.p50TimesRequests += backend.getP50Ms() * backend.getRequests();
         sum.p99Max = Math.max(sum.p99Max, backend.getP99Ms());
         sum.proxies++;
+        if (backend.getTls()) {
+          sum.tls = true;
+          sum.identity = backend.getIdentity();
+        }
         if (seconds > 0) {
           BackendStats before = find(previous.stats(), service.getService(), backend.getBackend());
           long requests = backend.getRequests() - (before == null ? 0 : before.getRequests());
@@ -101,7 +107,7 @@ public final class StatsAggregator {
         : round((sum.windowRequests - sum.windowFailures) / (double) sum.windowRequests, 4);
     double p50 = sum.requests == 0 ? 0 : sum.p50TimesRequests / sum.requests;
     return new MeshStats.Backend(backend, round(sum.rps, 2), successRate, sum.requests, sum.failures,
-        round(p50, 3), round(sum.p99Max, 3), sum.proxies);
+        round(p50, 3), round(sum.p99Max, 3), sum.proxies, sum.tls, sum.identity);
   }
 
   private static double round(double value, int decimals) {

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Unknown service: a Listener that does not exist was never answered, so the caller waited
  *       for grpc's 15 s timer (grpc-xds also ignores the absence of a Listener it never had). Here a
  *       new name is always answered, and an unknown service gets a Listener that fails its calls
- *       at once ({@link XdsTranslator#unknownServiceListener}).</li>
+ *       at once ({@link XdsTranslator#unknownServiceListener}). An xDS server's inbound Listener is
+ *       made for its name ({@link InboundListeners}).</li>
  * </ul>
  * Each type has its own version (a hash of its content), so an endpoint change re-sends only
  * endpoints, and publishing an unchanged configuration sends nothing.
@@ -226,7 +227,8 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
           resource = now.retired().get(name).resource();
         }
         if (resource == null && type == XdsType.LISTENER) {
-          resource = XdsTranslator.unknownServiceListener(name);
+          // An xDS server's own Listener, else a service no Link declares.
+          resource = InboundListeners.forName(name).orElseGet(() -> XdsTranslator.unknownServiceListener(name));
         }
         if (resource != null) {
           resources.add(resource);

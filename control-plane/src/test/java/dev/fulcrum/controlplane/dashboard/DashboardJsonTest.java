@@ -14,7 +14,7 @@ class DashboardJsonTest {
     MeshStats stats = new MeshStats(
         List.of(new MeshStats.Proxy("n", "127.0.0.1:9990", "answering", null)),
         List.of(new MeshStats.Service("svc:1", List.of(
-            new MeshStats.Backend("127.0.0.1:7001", 12.5, null, 100, 0, 0.5, 2.0, 1)))));
+            new MeshStats.Backend("127.0.0.1:7001", 12.5, null, 100, 0, 0.5, 2.0, 1, false, "")))));
     String text = json.write(stats);
     assertTrue(text.contains("\"success_rate\":null"), text);
     assertTrue(text.contains("\"p50_ms\":0.5"), text);

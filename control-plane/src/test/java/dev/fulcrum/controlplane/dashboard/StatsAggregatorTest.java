@@ -49,6 +49,22 @@ class StatsAggregatorTest {
   }
 
   @Test
+  void aBackendAnyProxyReachedOverMtlsShowsItsIdentity() {
+    BackendStats meshed = backend("a:4143", 10, 0, 1, 2).toBuilder()
+        .setTls(true).setIdentity("spiffe://cluster.local/ns/default/sa/echo-v1").build();
+    ProxyPoll plainProxy = ProxyPoll.connected(new ConnectedProxy("p1", "p1:9990"))
+        .answered(new ProxyPoll.Sample(SECOND, stats(backend("a:4143", 5, 0, 1, 2), backend("b:7002", 5, 0, 1, 2))));
+    ProxyPoll meshedProxy = ProxyPoll.connected(new ConnectedProxy("p2", "p2:9990"))
+        .answered(new ProxyPoll.Sample(SECOND, stats(meshed)));
+    MeshStats stats = aggregator.aggregate(List.of(plainProxy, meshedProxy));
+    MeshStats.Backend row = only(stats, "a:4143");
+    assertEquals(true, row.tls());
+    assertEquals("spiffe://cluster.local/ns/default/sa/echo-v1", row.identity());
+    assertEquals(false, only(stats, "b:7002").tls());
+    assertEquals("", only(stats, "b:7002").identity());
+  }
+
+  @Test
   void oneAnswerGivesCountsButNoRateYet() {
     ProxyPoll poll = ProxyPoll.connected(new ConnectedProxy("p1", "p1:9990"))
         .answered(new ProxyPoll.Sample(SECOND, stats(backend("a:1", 100, 1, 1, 2))));

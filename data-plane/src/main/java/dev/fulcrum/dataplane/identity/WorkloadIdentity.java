@@ -151,15 +151,10 @@ public final class WorkloadIdentity implements CertificateSource, AutoCloseable 
     return doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
   }
 
-  /** Stops renewing and removes the files (the key with them). */
+  /** Stops renewing. The files stay: an application may still be reading them (proxyless). */
   @Override
   public void close() {
     timer.shutdownNow();
     client.close();
-    try {
-      files.delete();
-    } catch (IOException e) {
-      log.warn("identity: could not remove {}: {}", files.dir(), e.getMessage());
-    }
   }
 }

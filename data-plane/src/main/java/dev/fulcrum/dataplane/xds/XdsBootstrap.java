@@ -10,6 +10,7 @@ import dev.fulcrum.dataplane.ProxyConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.Optional;
 import javax.inject.Inject;
 
@@ -35,6 +36,22 @@ public final class XdsBootstrap {
     NodeMetadata metadata = new NodeMetadata(
         advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
         advertised(config.adminAddress()) + ":" + adminPort);
+    return render(config.xdsServer(), config.nodeId(), "fulcrum-proxy", json(metadata.toStruct()),
+        identity.map(id -> id.files().dir()));
+  }
+
+  /**
+   * A proxyless application's bootstrap: the control plane, and with {@code certificates}, the
+   * certificate provider reading them and the Listener names its xDS servers ask for.
+   */
+  public static String proxyless(String xdsServer, String nodeId, Optional<Path> certificates) {
+    return render(xdsServer, nodeId, "fulcrum-proxyless", "{}", certificates);
+  }
+
+  private static String render(String xdsServer, String nodeId, String cluster, String metadata,
+      Optional<Path> certificates) {
+    String security = certificates.map(dir -> ",\n" + MeshTls.certificateProvidersJson(dir)
+        + ",\n\"server_listener_resource_name_template\": \"" + MeshTls.SERVER_LISTENER_TEMPLATE + "\"").orElse("");
     return """
         {
           "xds_servers": [{
@@ -44,16 +61,11 @@ public final class XdsBootstrap {
           }],
           "node": {
             "id": "%s",
-            "cluster": "fulcrum-proxy",
+            "cluster": "%s",
             "metadata": %s
           }%s
         }
-        """.formatted(config.xdsServer(), config.nodeId(), json(metadata.toStruct()), certificateProviders());
-  }
-
-  /** With an identity, where grpc-xds finds its certificate for the clusters that ask for mTLS. */
-  private String certificateProviders() {
-    return identity.map(id -> ",\n" + MeshTls.certificateProvidersJson(id.files().dir())).orElse("");
+        """.formatted(xdsServer, nodeId, cluster, metadata, security);
   }
 
   private static String json(Struct struct) {

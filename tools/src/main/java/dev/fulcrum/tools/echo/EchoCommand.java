@@ -20,10 +20,14 @@ public final class EchoCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Do not log each request (for benchmarks).")
   boolean quiet;
 
+  @Option(names = "--xds", description = "Serve as a proxyless xDS server (grpc's XdsServerBuilder): the control plane"
+      + " sets its security (mTLS). Needs a grpc-xds bootstrap in GRPC_XDS_BOOTSTRAP, e.g. from tools/fulcrum identity.")
+  boolean xds;
+
   @Override
   public Integer call() throws Exception {
     String serverName = name != null ? name : String.valueOf(port);
-    try (EchoServer server = EchoServer.start(port, serverName)) {
+    try (EchoServer server = xds ? EchoServer.startXds(port, serverName) : EchoServer.start(port, serverName)) {
       server.service().logRequests(!quiet);
       log.info("echo server {} listening on port {}", serverName, server.port());
       // SIGTERM (docker stop, a pod's deletion) drains: callers get GOAWAY, calls in flight finish.

@@ -1,9 +1,12 @@
 package dev.fulcrum.tools.echo;
 
 import dev.fulcrum.dataplane.GracefulStop;
+import dev.fulcrum.dataplane.identity.TlsPeer;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -12,6 +15,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.xds.XdsServerBuilder;
+import io.grpc.xds.XdsServerCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -33,6 +38,9 @@ public final class EchoServer implements AutoCloseable {
   /** The milliseconds left of the call's deadline as this server received it; absent without one. */
   public static final Metadata.Key<String> DEADLINE_HEADER =
       Metadata.Key.of("fulcrum-echo-deadline-ms", Metadata.ASCII_STRING_MARSHALLER);
+  /** The mesh identity the caller's TLS certificate proved, when it came over mTLS. */
+  public static final Metadata.Key<String> PEER_IDENTITY_HEADER =
+      Metadata.Key.of("fulcrum-echo-peer-identity", Metadata.ASCII_STRING_MARSHALLER);
 
   private final EchoService service;
   private final Server server;
@@ -53,6 +61,26 @@ public final class EchoServer implements AutoCloseable {
     });
     EchoService service = new EchoService(name, timer);
     Server server = NettyServerBuilder.forAddress(address)
+        .addService(ServerInterceptors.intercept(service, new MetadataEcho(name)))
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .build()
+        .start();
+    return new EchoServer(service, server, timer);
+  }
+
+  /**
+   * A proxyless echo server: grpc's xDS server (gRFC A36) on {@code port}, whose security the
+   * control plane sets (mTLS, gRFC A29), from the grpc-xds bootstrap this JVM was given (as
+   * {@code tools/fulcrum identity --bootstrap} writes it).
+   */
+  public static EchoServer startXds(int port, String name) throws IOException {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "echo-" + name + "-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    EchoService service = new EchoService(name, timer);
+    Server server = XdsServerBuilder.forPort(port, XdsServerCredentials.create(InsecureServerCredentials.create()))
         .addService(ServerInterceptors.intercept(service, new MetadataEcho(name)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .build()
@@ -115,6 +143,8 @@ public final class EchoServer implements AutoCloseable {
           requestHeaders.getAll(ascii).forEach(value -> echoed.put(ascii, value));
         }
       }
+      TlsPeer peer = TlsPeer.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      peer.id().ifPresent(id -> echoed.put(PEER_IDENTITY_HEADER, id.toString()));
       Deadline deadline = Context.current().getDeadline(); // the call's context: its grpc-timeout
       if (deadline != null) {
         echoed.put(DEADLINE_HEADER, String.valueOf(deadline.timeRemaining(TimeUnit.MILLISECONDS)));

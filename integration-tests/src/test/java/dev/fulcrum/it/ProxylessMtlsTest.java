@@ -1,0 +1,125 @@
+package dev.fulcrum.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.fulcrum.contract.identity.SpiffeId;
+import dev.fulcrum.controlplane.ControlPlane;
+import dev.fulcrum.controlplane.ControlPlaneComponent;
+import dev.fulcrum.controlplane.ControlPlaneConfig;
+import dev.fulcrum.controlplane.identity.IdentityConfig;
+import dev.fulcrum.controlplane.source.FileLinkSource;
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import dev.fulcrum.testing.Await;
+import dev.fulcrum.tools.echo.EchoServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.xds.XdsChannelCredentials;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proxyless applications get mTLS from the same control plane: a grpc-java XdsServerBuilder server
+ * (the echo server with --xds) and an XdsChannelCredentials client, each with the files and
+ * bootstrap {@code tools/fulcrum identity} keeps for it, speak mTLS, and the server sees the
+ * client's SPIFFE ID. A plaintext caller does not get through.
+ */
+class ProxylessMtlsTest {
+  private static final String SERVICE = "echo-proxyless.default.svc.cluster.local:50051";
+  private static final Duration START = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dir;
+
+  private final List<Process> processes = new ArrayList<>();
+
+  private Process start(String name, Map<String, String> environment, String... args) throws Exception {
+    Process process = Launcher.start(environment, dir.resolve(name + ".log"), args);
+    processes.add(process);
+    return process;
+  }
+
+  private void awaitFile(Path file, String name) throws Exception {
+    try {
+      Await.until(() -> Files.exists(file), START, name + " written");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(dir.resolve(name + ".log")), e);
+    }
+  }
+
+  @Test
+  void anXdsServerAndAnXdsClientSpeakMtlsAndTheServerSeesTheClientsIdentity() throws Exception {
+    int serverPort = Launcher.freePort();
+    Path links = Files.writeString(dir.resolve("links.yaml"), """
+        apiVersion: linkerd.io/v1alpha1
+        kind: Link
+        metadata: {name: echo-proxyless}
+        spec:
+          service: {name: echo-proxyless.default.svc.cluster.local, port: 50051}
+          target:
+            - {name: 127.0.0.1, port: %d, identity: default/echo-server}
+        """.formatted(serverPort));
+    try (ControlPlane controlPlane = ControlPlaneComponent.create(
+        ControlPlaneConfig.xdsOnly(new InetSocketAddress("127.0.0.1", 0))
+            .withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN, Duration.ofHours(1))),
+        new FileLinkSource(links)).start()) {
+      String xds = "127.0.0.1:" + controlPlane.xdsPort();
+      start("server-identity", Map.of(), "identity", "--xds-server", xds, "--identity", "default/echo-server",
+          "--out", dir.resolve("server").toString(), "--bootstrap", dir.resolve("server.json").toString());
+      start("client-identity", Map.of(), "identity", "--xds-server", xds, "--identity", "default/client",
+          "--out", dir.resolve("client").toString(), "--bootstrap", dir.resolve("client.json").toString());
+      awaitFile(dir.resolve("server.json"), "server-identity");
+      awaitFile(dir.resolve("client.json"), "client-identity");
+      start("echo", Map.of("GRPC_XDS_BOOTSTRAP", dir.resolve("server.json").toString()),
+          "echo", "--xds", "--port", String.valueOf(serverPort), "--name", "proxyless");
+      Launcher.awaitPort(serverPort, START);
+
+      // This JVM is the proxyless client: grpc-xds reads its bootstrap once, from this property.
+      System.setProperty("io.grpc.xds.bootstrapConfig", Files.readString(dir.resolve("client.json")));
+      ManagedChannel client = Grpc.newChannelBuilder("xds:///" + SERVICE,
+          XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
+      ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
+      try {
+        AtomicReference<Metadata> headers = new AtomicReference<>();
+        // The xDS server serves once its Listener (with mTLS) has arrived; until then it refuses.
+        Await.until(() -> {
+          try {
+            EchoServiceGrpc.newBlockingStub(client)
+                .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .echo(EchoRequest.newBuilder().setMessage("proxyless").build());
+            return true;
+          } catch (StatusRuntimeException e) {
+            return false;
+          }
+        }, START, "a call from the proxyless client answered");
+        assertEquals("spiffe://cluster.local/ns/default/sa/client", headers.get().get(EchoServer.PEER_IDENTITY_HEADER));
+
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () ->
+            EchoServiceGrpc.newBlockingStub(plaintext).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .echo(EchoRequest.newBuilder().setMessage("plaintext").build()));
+        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.getStatus().toString());
+      } finally {
+        client.shutdownNow();
+        plaintext.shutdownNow();
+        processes.forEach(Process::destroy);
+      }
+    }
+  }
+}
