@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
 import dev.fulcrum.controlplane.dashboard.MeshProxies;
 import dev.fulcrum.controlplane.dashboard.ProxyDirectory;
@@ -52,6 +53,13 @@ interface ControlPlaneModule {
   @Singleton
   static Optional<IdentityService> identityService(ControlPlaneConfig config) {
     return config.identity().map(IdentityConfig::service);
+  }
+
+  /** The trust domain of the identities meshed targets prove: the CA's, else the default. */
+  @Provides
+  @Named("trustDomain")
+  static String trustDomain(ControlPlaneConfig config) {
+    return config.identity().map(IdentityConfig::trustDomain).orElse(SpiffeId.DEFAULT_TRUST_DOMAIN);
   }
 
   /** ...and by which other names clients call a Link's service. */

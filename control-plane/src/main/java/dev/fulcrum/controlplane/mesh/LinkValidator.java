@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.mesh;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkSpec.RouteSpec;
 import dev.fulcrum.api.link.LinkSpec.TargetRef;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.api.link.LinkSpec;
 import dev.fulcrum.api.link.Policy;
 import dev.fulcrum.contract.Durations;
@@ -107,8 +108,9 @@ public final class LinkValidator {
         errors.add(item + ": is empty");
         continue;
       }
+      Optional<String> identity = identity(item + ".identity", ref.identity(), errors);
       if (host(item + ".name", ref.name(), errors) & port(item + ".port", ref.port(), errors)) {
-        Target target = new Target(ref.name(), ref.port());
+        Target target = new Target(ref.name(), ref.port(), identity);
         if (!seen.add(target)) {
           errors.add(item + ": " + target + " is listed twice");
         }
@@ -122,6 +124,14 @@ public final class LinkValidator {
       weights.add(ref.weight());
     }
     if (weighted == 0) {
+      // One pool, one cluster: and xDS sets TLS per cluster, so it is all meshed or all plaintext.
+      // Counted as written, so that a malformed identity is one error, not two.
+      long meshed = refs.stream().filter(ref -> ref != null && ref.identity() != null).count();
+      if (meshed > 0 && meshed < refs.size()) {
+        errors.add(field + ": " + meshed + " of its " + refs.size() + " targets have an identity and the rest do not;"
+            + " targets pooled together are all reached over mTLS or all in plaintext (give them weights to split"
+            + " traffic between meshed and plaintext targets)");
+      }
       return Backends.of(targets);
     }
     if (weights.stream().allMatch(w -> w == null || w == 0)) {
@@ -203,6 +213,19 @@ public final class LinkValidator {
       routes.add(new MethodRoute(spec.method(), backends, policy(field + ".policy", spec.policy(), policy, errors)));
     }
     return routes;
+  }
+
+  /** A meshed target's identity, NAMESPACE/SERVICEACCOUNT, if it has one and it is valid. */
+  private static Optional<String> identity(String field, String identity, List<String> errors) {
+    if (identity == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SpiffeId.ofWorkload(identity, SpiffeId.DEFAULT_TRUST_DOMAIN).workload());
+    } catch (IllegalArgumentException e) {
+      errors.add(field + ": " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static boolean host(String field, String host, List<String> errors) {

@@ -1,7 +1,22 @@
 package dev.fulcrum.controlplane.mesh;
 
-/** One target of a Link: a name to resolve to endpoints, and the port they serve on. */
-public record Target(String name, int port) {
+import java.util.Optional;
+
+/**
+ * One target of a Link: a name to resolve to endpoints, and the port they serve on; with an
+ * {@code identity} ({@code NAMESPACE/SERVICEACCOUNT}), a meshed target, reached over mTLS and
+ * required to prove that identity.
+ */
+public record Target(String name, int port, Optional<String> identity) {
+
+  /** A target reached in plaintext. */
+  public Target(String name, int port) {
+    this(name, port, Optional.empty());
+  }
+
+  public boolean meshed() {
+    return identity.isPresent();
+  }
 
   @Override
   public String toString() {

@@ -6,6 +6,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
 import dev.fulcrum.contract.BalancingConfig;
 import dev.fulcrum.contract.Strategy;
+import dev.fulcrum.contract.identity.MeshTls;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Backends;
 import dev.fulcrum.controlplane.mesh.Endpoint;
@@ -23,6 +25,7 @@ import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -42,6 +45,11 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
+import javax.inject.Named;
 
 /**
  * The heart of the control plane, a pure function: a {@link MeshModel} in, the xDS resources that
@@ -66,14 +75,27 @@ public final class XdsTranslator {
       .setName("envoy.filters.http.router")
       .setTypedConfig(Any.pack(Router.getDefaultInstance()))
       .build();
+  private static final CertificateProviderPluginInstance MESH_CERTIFICATES = CertificateProviderPluginInstance.newBuilder()
+      .setInstanceName(MeshTls.CERTIFICATE_PROVIDER)
+      .build();
   /** Retry backoff (gRFC A44): the first retry after up to 25 ms, growing to at most 250 ms. */
   private static final RetryPolicy.RetryBackOff RETRY_BACKOFF = RetryPolicy.RetryBackOff.newBuilder()
       .setBaseInterval(com.google.protobuf.Duration.newBuilder().setNanos(25_000_000))
       .setMaxInterval(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000))
       .build();
 
+  private final String trustDomain;
+
+  /** A translator for the default trust domain (tests, and control planes that issue no identity). */
+  public XdsTranslator() {
+    this(SpiffeId.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /** {@code trustDomain}: that of the identities meshed targets must prove. */
   @Inject
-  public XdsTranslator() {}
+  public XdsTranslator(@Named("trustDomain") String trustDomain) {
+    this.trustDomain = trustDomain;
+  }
 
   public XdsResources translate(MeshModel model) {
     Map<String, Listener> listeners = new HashMap<>();
@@ -88,7 +110,7 @@ public final class XdsTranslator {
       model.aliasesOf(link).forEach(alias -> listeners.put(alias.toString(), listener(alias.toString(), name)));
       routes.put(name, withAliases(routeConfiguration(link, linkClusters), model.aliasesOf(link)));
       linkClusters.forEach((cluster, targets) -> {
-        clusters.put(cluster, cluster(cluster, link.strategy(), link.policy().retryBudget()));
+        clusters.put(cluster, withTls(cluster(cluster, link.strategy(), link.policy().retryBudget()), targets));
         endpoints.put(cluster, loadAssignment(cluster, targets, model));
       });
     }
@@ -213,6 +235,32 @@ public final class XdsTranslator {
         .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS).setServiceName(name))
         .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(5))
         .setLoadBalancingPolicy(policy)
+        .build();
+  }
+
+  /**
+   * A cluster of meshed targets (all of them, or none: the validator sees to it) with mTLS (gRFC
+   * A29): the client's certificate and the trust anchors from the mesh's certificate provider, and
+   * the server's certificate must name one of the targets' identities (an exact URI SAN).
+   */
+  Cluster withTls(Cluster cluster, List<Target> targets) {
+    List<String> identities = targets.stream().flatMap(target -> target.identity().stream())
+        .map(workload -> SpiffeId.ofWorkload(workload, trustDomain).toString()).distinct().sorted().toList();
+    if (identities.isEmpty()) {
+      return cluster;
+    }
+    CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
+        .setCaCertificateProviderInstance(MESH_CERTIFICATES);
+    identities.forEach(id -> validation.addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(id)));
+    UpstreamTlsContext tls = UpstreamTlsContext.newBuilder()
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .setTlsCertificateProviderInstance(MESH_CERTIFICATES)
+            .setValidationContext(validation))
+        .build();
+    return cluster.toBuilder()
+        .setTransportSocket(TransportSocket.newBuilder()
+            .setName("envoy.transport_sockets.tls")
+            .setTypedConfig(Any.pack(tls)))
         .build();
   }
 

@@ -158,6 +158,36 @@ class LinkValidatorTest {
   }
 
   @Test
+  void meshedTargetsCarryTheirIdentity() {
+    LinkOrError result = validate(seedWith("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, identity: default/v1}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, identity: default/v2}"));
+    assertTrue(result.isValid(), result.error());
+    assertEquals(List.of(new Target("grpc-service-v1", 7001, Optional.of("default/v1")),
+        new Target("grpc-service-v2", 7002, Optional.of("default/v2"))), result.link().backends().targets());
+  }
+
+  @Test
+  void anIdentityThatIsNotNamespaceSlashAccount() {
+    assertEquals(PREFIX + "spec.target[0].identity: 'echo-v1' is not NAMESPACE/SERVICEACCOUNT",
+        error(seedWith("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, identity: echo-v1}")
+            .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, identity: default/v2}")));
+    assertEquals(PREFIX + "spec.target[1].identity: namespace: 'Default' is not a valid namespace",
+        error(seedWith("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, identity: Default/v2}")
+            .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, identity: default/v1}")));
+  }
+
+  @Test
+  void pooledTargetsAreAllMeshedOrAllPlaintext() {
+    assertEquals(PREFIX + "spec.target: 1 of its 2 targets have an identity and the rest do not; targets pooled together"
+            + " are all reached over mTLS or all in plaintext (give them weights to split traffic between meshed and"
+            + " plaintext targets)",
+        error(seedWith("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, identity: default/v1}")));
+    // Weighted, each target is a cluster of its own: a meshed one beside a plaintext one is fine.
+    assertTrue(validate(seedWith("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: 90, identity: default/v1}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: 10}")).isValid());
+  }
+
+  @Test
   void aTargetWithoutPort() {
     assertEquals(PREFIX + "spec.target[0].port: is required",
         error(seedWith("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1}")));

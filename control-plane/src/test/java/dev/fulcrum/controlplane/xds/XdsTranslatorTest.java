@@ -19,7 +19,11 @@ import dev.fulcrum.controlplane.mesh.MeshLink;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.Seed;
 import dev.fulcrum.controlplane.mesh.Target;
+import dev.fulcrum.contract.identity.MeshTls;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.config.cluster.v3.LoadBalancingPolicy;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
@@ -48,6 +52,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -139,6 +144,50 @@ class XdsTranslatorTest {
     assertAds(cluster.getEdsClusterConfig().getEdsConfig());
     assertEquals(SEED_NAME, cluster.getEdsClusterConfig().getServiceName());
     assertEquals(com.google.protobuf.Duration.newBuilder().setSeconds(5).build(), cluster.getConnectTimeout());
+  }
+
+  // --- mTLS ---
+
+  private static final Target MESHED_V1 = new Target("grpc-service-v1", 7001, Optional.of("default/echo-v1"));
+  private static final Target MESHED_V2 = new Target("grpc-service-v2", 7002, Optional.of("default/echo-v2"));
+
+  private static MeshLink meshedSeed() {
+    return Fixtures.link(Seed.YAML.replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, identity: default/echo-v1}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, identity: default/echo-v2}"));
+  }
+
+  @Test
+  void aMeshedClusterAsksForMtlsAndTheTargetsIdentities() throws Exception {
+    XdsResources resources = new XdsTranslator("example.org").translate(
+        Fixtures.model(List.of(meshedSeed()), Map.of(MESHED_V1, List.of(Fixtures.E1), MESHED_V2, List.of(Fixtures.E2))));
+    Cluster cluster = resources.clusters().get(SEED_NAME);
+    assertEquals("envoy.transport_sockets.tls", cluster.getTransportSocket().getName());
+    UpstreamTlsContext tls = cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    CommonTlsContext common = tls.getCommonTlsContext();
+    assertEquals(MeshTls.CERTIFICATE_PROVIDER, common.getTlsCertificateProviderInstance().getInstanceName());
+    assertEquals(MeshTls.CERTIFICATE_PROVIDER, common.getValidationContext().getCaCertificateProviderInstance().getInstanceName());
+    assertEquals(List.of("spiffe://example.org/ns/default/sa/echo-v1", "spiffe://example.org/ns/default/sa/echo-v2"),
+        common.getValidationContext().getMatchSubjectAltNamesList().stream().map(StringMatcher::getExact).toList());
+    assertEquals(2, resources.endpoints().get(SEED_NAME).getEndpoints(0).getLbEndpointsCount(), "endpoints as in plaintext");
+  }
+
+  @Test
+  void aPlaintextClusterHasNoTransportSocket() {
+    assertFalse(seed.clusters().get(SEED_NAME).hasTransportSocket());
+  }
+
+  @Test
+  void weightedMeshedAndPlaintextTargetsEachGetTheirOwn() throws Exception {
+    MeshLink link = Fixtures.link(Seed.YAML
+        .replace("{name: grpc-service-v1, port: 7001}", "{name: grpc-service-v1, port: 7001, weight: 90, identity: default/echo-v1}")
+        .replace("{name: grpc-service-v2, port: 7002}", "{name: grpc-service-v2, port: 7002, weight: 10}"));
+    XdsResources resources = translateLink(link, Map.of(MESHED_V1, List.of(Fixtures.E1), Seed.V2, List.of(Fixtures.E2)));
+    Cluster meshed = resources.clusters().get(SEED_NAME + "/grpc-service-v1:7001");
+    Cluster plaintext = resources.clusters().get(SEED_NAME + "/grpc-service-v2:7002");
+    assertEquals(List.of("spiffe://cluster.local/ns/default/sa/echo-v1"), meshed.getTransportSocket().getTypedConfig()
+        .unpack(UpstreamTlsContext.class).getCommonTlsContext().getValidationContext().getMatchSubjectAltNamesList()
+        .stream().map(StringMatcher::getExact).toList());
+    assertFalse(plaintext.hasTransportSocket());
   }
 
   // --- strategies ---

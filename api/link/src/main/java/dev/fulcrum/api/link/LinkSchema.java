@@ -16,6 +16,11 @@ public final class LinkSchema {
   public static final int HOST_MAX_LENGTH = 253;
   /** A gRPC method path, {@code /pkg.Service/Method}, or {@code /pkg.Service/*} for a whole service. */
   public static final String METHOD = "^/[A-Za-z_][A-Za-z0-9_.]*/([A-Za-z_][A-Za-z0-9_]*|\\*)$";
+  /**
+   * A workload identity as people write it, {@code NAMESPACE/SERVICEACCOUNT}: a DNS label, a slash,
+   * a DNS subdomain (the SpiffeId rules, which the control plane checks again).
+   */
+  public static final String IDENTITY = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
   /** A percentage from 0% to 100%. */
   public static final String PERCENT = "^(100|[0-9]{1,2})(\\.[0-9]+)?%$";
   /** A Go-style duration: {@code 5s}, {@code 250ms}, {@code 1m30s}. */

@@ -38,16 +38,23 @@ public record LinkSpec(
 
   /**
    * One set of backends: a host name (or IP) and the port they serve on; with {@code weight}, its
-   * share of the traffic relative to the other targets' weights (for canaries).
+   * share of the traffic relative to the other targets' weights (for canaries); with
+   * {@code identity} ({@code NAMESPACE/SERVICEACCOUNT}), a meshed target, its port an inbound
+   * sidecar's: reached over mTLS, and its certificate must prove that identity.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TargetRef(
       @Required @Pattern(LinkSchema.HOST) @Size(max = LinkSchema.HOST_MAX_LENGTH) String name,
       @Required @Min(1) @Max(65535) Integer port,
-      @Min(0) @Max(1_000_000) Integer weight) {
+      @Min(0) @Max(1_000_000) Integer weight,
+      @Pattern(LinkSchema.IDENTITY) @Size(max = 317) String identity) {
 
     public TargetRef(String name, Integer port) {
-      this(name, port, null);
+      this(name, port, null, null);
+    }
+
+    public TargetRef(String name, Integer port, Integer weight) {
+      this(name, port, weight, null);
     }
   }
 
