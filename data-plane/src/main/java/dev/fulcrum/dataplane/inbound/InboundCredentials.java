@@ -2,37 +2,45 @@ package dev.fulcrum.dataplane.inbound;
 
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.dataplane.identity.CertificateSource;
-import dev.fulcrum.dataplane.identity.WorkloadCertificate;
+import dev.fulcrum.dataplane.identity.MeshTlsContexts;
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
-/** TEMPORARY: strict mTLS from the certificate at start (replaced by the inbound-tls branch). */
+/**
+ * The inbound side's credentials. Strict: TLS only, with a mesh certificate; a plaintext caller's
+ * bytes fail the handshake, so nothing reaches the application. Permissive: each connection is
+ * looked at first ({@link TlsOrPlaintext}): mTLS callers shake hands, others go on in plaintext.
+ */
 public final class InboundCredentials {
   private InboundCredentials() {}
 
-  public static ServerCredentials create(CertificateSource source, InboundTls mode) {
-    try {
-      WorkloadCertificate current = source.current();
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("w", current.key(), new char[0], current.chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, new char[0]);
-      KeyStore anchors = KeyStore.getInstance("PKCS12");
-      anchors.load(null, null);
-      for (int i = 0; i < current.trustAnchors().size(); i++) {
-        anchors.setCertificateEntry("a" + i, current.trustAnchors().get(i));
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(anchors);
-      return TlsServerCredentials.newBuilder().keyManager(keyManagers.getKeyManagers())
-          .trustManager(trust.getTrustManagers()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  /** Connections refused at the handshake or before it, for the metrics. */
+  public static final class Refusals {
+    final AtomicLong plaintext = new AtomicLong();
+
+    public long plaintext() {
+      return plaintext.get();
     }
+  }
+
+  public static ServerCredentials create(CertificateSource source, InboundTls mode) {
+    return create(source, mode, new Refusals());
+  }
+
+  public static ServerCredentials create(CertificateSource source, InboundTls mode, Refusals refusals) {
+    SslContext tls;
+    try {
+      tls = MeshTlsContexts.server(source, mode == InboundTls.STRICT);
+    } catch (SSLException e) {
+      throw new IllegalStateException("the inbound side's TLS cannot be set up: " + e.getMessage(), e);
+    }
+    return InternalNettyServerCredentials.create(new TlsOrPlaintext(
+        InternalProtocolNegotiators.serverTls(tls),
+        mode == InboundTls.PERMISSIVE ? InternalProtocolNegotiators.serverPlaintext() : null,
+        refusals));
   }
 }

@@ -1,0 +1,30 @@
+package dev.fulcrum.dataplane.identity;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
+
+/** The TLS of the proxy's own listening side, from its identity (grpc-xds does the outbound side's). */
+public final class MeshTlsContexts {
+  private MeshTlsContexts() {}
+
+  /**
+   * A server context presenting the current certificate and checking callers' against the
+   * current anchors; {@code requireClientCertificate} false lets TLS callers without one in.
+   */
+  public static SslContext server(CertificateSource source, boolean requireClientCertificate) throws SSLException {
+    return GrpcSslContexts.configure(SslContextBuilder.forServer(new MeshKeyManager(source)))
+        .trustManager(new MeshTrustManager(source))
+        .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+        .build();
+  }
+
+  /** A client context with the same: for tests and tools that call an inbound side themselves. */
+  public static SslContext client(CertificateSource source) throws SSLException {
+    return GrpcSslContexts.configure(SslContextBuilder.forClient().keyManager(new MeshKeyManager(source)))
+        .trustManager(new MeshTrustManager(source))
+        .build();
+  }
+}
