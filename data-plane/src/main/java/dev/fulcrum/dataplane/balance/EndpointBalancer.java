@@ -51,6 +51,24 @@ final class EndpointBalancer extends MultiChildLoadBalancer {
     Endpoint(Object key) {
       super(key, pickFirstLbProvider);
     }
+
+    /**
+     * An endpoint whose connection closed (the backend restarted, or sent GOAWAY) goes IDLE, and the
+     * picker only picks READY ones: reconnect at once, as grpc's round_robin does, or it would never
+     * take calls again.
+     */
+    @Override
+    protected ChildLbStateHelper createChildHelper() {
+      return new ChildLbStateHelper() {
+        @Override
+        public void updateBalancingState(ConnectivityState newState, SubchannelPicker newPicker) {
+          super.updateBalancingState(newState, newPicker);
+          if (!resolvingAddresses && newState == ConnectivityState.IDLE) {
+            getLb().requestConnection();
+          }
+        }
+      };
+    }
   }
 
   @Override

@@ -114,10 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
       List<Integer> targetPorts = sidecars.stream().map(Proxy::inboundPort).toList();
       Files.writeString(links, LocalLinks.yaml("my-grpc-service", SERVICE, SERVICE_PORT, targetPorts, identities));
       String service = SERVICE + ":" + SERVICE_PORT;
-      awaitLink(controlPlane);
       proxy = ProxyComponent.create(ProxyConfig.local(proxyPort, xds, Optional.of(service), ProxyCommand.nodeId())
           .withIdentity(new ProxyConfig.Identity(CLIENT_IDENTITY, Optional.empty(), Optional.empty())));
       proxy.start();
+      awaitReady(proxy);
 
       System.out.println();
       System.out.println("Fulcrum demo");
@@ -194,12 +194,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The Link served, before the proxy subscribes (file changes are seen within a second or so). */
-  private static void awaitLink(ControlPlane controlPlane) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (controlPlane.model().links().isEmpty()) {
+  /** The proxy has the Link's configuration (its /ready says so): the file was just written. */
+  private static void awaitReady(Proxy proxy) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort() + AdminPaths.READY)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the control plane did not serve the demo's Link: " + controlPlane.model().errors());
+        throw new IllegalStateException("the proxy did not get the demo's Link within 20 s");
       }
       Thread.sleep(20);
     }

@@ -1,0 +1,141 @@
+package dev.fulcrum.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.fulcrum.contract.identity.SpiffeId;
+import dev.fulcrum.controlplane.identity.CertificateAuthority;
+import dev.fulcrum.dataplane.identity.IdentityClient;
+import dev.fulcrum.dataplane.identity.WorkloadCertificate;
+import dev.fulcrum.echo.v1.EchoRequest;
+import dev.fulcrum.echo.v1.EchoServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A strict inbound side, called directly: a mesh certificate gets through; plaintext, TLS without a
+ * certificate and a certificate from another CA do not, and the application sees none of them.
+ * The clients here trust any server, so that a refusal can only be the inbound side's. And a proxy
+ * that expects another identity at a target than the one there refuses to call it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InboundTlsTest {
+  private Mesh mesh;
+
+  @BeforeAll
+  void start() throws Exception {
+    mesh = new Mesh(1, Mesh.link("my-grpc-service", "grpc-service.default.svc.cluster.local", 50051, "{v1}"),
+        Optional.of(Mesh.SERVICE), UnaryOperator.identity(), Optional.of(Mesh.Meshed.strict()));
+  }
+
+  @AfterAll
+  void stop() {
+    mesh.close();
+  }
+
+  private int inbound() {
+    return mesh.sidecars.get(0).inboundPort();
+  }
+
+  private static String echo(ManagedChannel channel) {
+    try {
+      return EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .echo(EchoRequest.newBuilder().setMessage("direct").build()).getServer();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private ManagedChannel tls(SslContextBuilder client) throws Exception {
+    return NettyChannelBuilder.forAddress("127.0.0.1", inbound())
+        .sslContext(GrpcSslContexts.configure(client).trustManager(InsecureTrustManagerFactory.INSTANCE).build())
+        .build();
+  }
+
+  private void assertRefused(ManagedChannel channel) {
+    long before = mesh.echo(1).service().calls();
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> echo(channel));
+    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.getStatus().toString());
+    assertEquals(before, mesh.echo(1).service().calls(), "the application saw no call");
+  }
+
+  @Test
+  void aMeshCertificateGetsThrough() throws Exception {
+    WorkloadCertificate mine = new IdentityClient("127.0.0.1:" + mesh.controlPlane.xdsPort(), "default/tester",
+        Optional.empty()).certify();
+    long before = mesh.echo(1).service().calls();
+    assertEquals("v1", echo(tls(SslContextBuilder.forClient().keyManager(mine.key(), mine.chain()))));
+    assertEquals(before + 1, mesh.echo(1).service().calls());
+  }
+
+  @Test
+  void plaintextIsRefused() {
+    assertRefused(NettyChannelBuilder.forAddress("127.0.0.1", inbound()).usePlaintext().build());
+  }
+
+  @Test
+  void tlsWithoutACertificateIsRefused() throws Exception {
+    assertRefused(tls(SslContextBuilder.forClient()));
+  }
+
+  @Test
+  void aCertificateFromAnotherCaIsRefused() throws Exception {
+    Path other = Files.createTempDirectory("other-ca");
+    CertificateAuthority stranger = CertificateAuthority.inDirectory(other, SpiffeId.DEFAULT_TRUST_DOMAIN, Clock.systemUTC());
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair key = generator.generateKeyPair();
+    List<X509Certificate> chain = stranger.issue(key.getPublic(),
+        SpiffeId.ofWorkload("default/client", SpiffeId.DEFAULT_TRUST_DOMAIN), Duration.ofHours(1));
+    assertRefused(tls(SslContextBuilder.forClient().keyManager(key.getPrivate(), chain)));
+  }
+
+  @Test
+  void aProxyExpectingAnotherIdentityThereRefusesToCall() throws Exception {
+    String seed = Files.readString(mesh.links);
+    try {
+      assertEquals("v1", echo(mesh.proxyChannel()), "through the proxy while it expects echo-v1");
+      mesh.writeLinks(seed.replace("identity: default/echo-v1", "identity: default/someone-else"));
+      dev.fulcrum.testing.Await.until(() -> mesh.controlPlane.model().links().get(0).backends().targets().get(0)
+          .identity().equals(Optional.of("default/someone-else")), Duration.ofSeconds(10), "the new expectation served");
+      // grpc-xds applies a cluster's new TLS expectations to new connections: make one.
+      mesh.restartSidecar(1);
+      // Once the new expectation applies, calls fail: the server proves echo-v1, not someone-else.
+      dev.fulcrum.testing.Await.until(() -> {
+        try {
+          echo(mesh.proxyChannel());
+          return false;
+        } catch (StatusRuntimeException e) {
+          return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+        }
+      }, Duration.ofSeconds(15), "calls refused for the wrong identity");
+      long before = mesh.echo(1).service().calls();
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> echo(mesh.proxyChannel()));
+      assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+      assertEquals(before, mesh.echo(1).service().calls(), "the application saw no call");
+    } finally {
+      Files.writeString(mesh.links, seed);
+    }
+  }
+}
