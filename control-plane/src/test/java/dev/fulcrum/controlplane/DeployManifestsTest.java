@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.fulcrum.controlplane.identity.IssuerSecret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -125,7 +129,7 @@ class DeployManifestsTest {
       files = paths.filter(p -> p.toString().endsWith(".yaml")).map(p -> DEPLOY.relativize(p).toString()).sorted().toList();
     }
     assertEquals(List.of("control-plane-rbac.yaml", "control-plane.yaml", "example/client.yaml", "example/echo.yaml",
-        "example/link.yaml", "namespace.yaml", "sidecar-injector.yaml"), files);
+        "example/link.yaml", "identity.yaml", "namespace.yaml", "sidecar-injector.yaml"), files);
     for (String file : files) {
       List<HasMetadata> objects = load(file);
       assertFalse(objects.isEmpty(), file);
@@ -200,7 +204,8 @@ class DeployManifestsTest {
         "/services:get", "/services:list", "/services:watch",
         "/pods:get", "/pods:list", "/pods:watch",
         "discovery.k8s.io/endpointslices:get", "discovery.k8s.io/endpointslices:list",
-        "discovery.k8s.io/endpointslices:watch")), granted);
+        "discovery.k8s.io/endpointslices:watch",
+        "authentication.k8s.io/tokenreviews:create")), granted);
     role.getRules().forEach(rule -> assertTrue(rule.getResourceNames().isEmpty() && rule.getNonResourceURLs().isEmpty()));
 
     ClusterRoleBinding binding = one("control-plane-rbac.yaml", ClusterRoleBinding.class, NAME);
@@ -211,6 +216,25 @@ class DeployManifestsTest {
     assertEquals(NAMESPACE, binding.getSubjects().get(0).getNamespace());
     ServiceAccount account = one("control-plane-rbac.yaml", ServiceAccount.class, binding.getSubjects().get(0).getName());
     assertEquals(account.getMetadata().getName(), controlPlane().getSpec().getTemplate().getSpec().getServiceAccountName());
+  }
+
+  @Test
+  void theIdentityServiceReadsItsTwoObjectsByNameInItsOwnNamespaceOnly() throws IOException {
+    Role role = one("control-plane-rbac.yaml", Role.class, "fulcrum-identity");
+    assertEquals(NAMESPACE, role.getMetadata().getNamespace());
+    Set<String> granted = new TreeSet<>();
+    role.getRules().forEach(rule -> rule.getResources().forEach(resource -> rule.getResourceNames().forEach(name ->
+        rule.getVerbs().forEach(verb -> granted.add(resource + "/" + name + ":" + verb)))));
+    assertEquals(new TreeSet<>(List.of(
+        "secrets/" + IssuerSecret.DEFAULT_SECRET + ":get", "secrets/" + IssuerSecret.DEFAULT_SECRET + ":list",
+        "secrets/" + IssuerSecret.DEFAULT_SECRET + ":watch",
+        "configmaps/" + IssuerSecret.DEFAULT_ANCHORS + ":get", "configmaps/" + IssuerSecret.DEFAULT_ANCHORS + ":list",
+        "configmaps/" + IssuerSecret.DEFAULT_ANCHORS + ":watch")), granted);
+    RoleBinding binding = one("control-plane-rbac.yaml", RoleBinding.class, "fulcrum-identity");
+    assertEquals("fulcrum-identity", binding.getRoleRef().getName());
+    assertEquals(controlPlane().getSpec().getTemplate().getSpec().getServiceAccountName(), binding.getSubjects().get(0).getName());
+    ConfigMap anchors = one("identity.yaml", ConfigMap.class, IssuerSecret.DEFAULT_ANCHORS);
+    assertEquals(NAMESPACE, anchors.getMetadata().getNamespace());
   }
 
   @Test

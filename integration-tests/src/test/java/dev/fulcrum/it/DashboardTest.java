@@ -187,7 +187,8 @@ class DashboardTest {
     String dom = Chromium.run(chromium.get(), "--virtual-time-budget=5000", "--dump-dom", url);
     for (int i = 1; i <= 2; i++) {
       Matcher row = Pattern.compile("<tr class=\"backend\" data-service=\"" + Pattern.quote(Mesh.SERVICE)
-          + "\" data-backend=\"" + Pattern.quote(backend(i)) + "\" data-requests=\"(\\d+)\">").matcher(dom);
+          + "\" data-backend=\"" + Pattern.quote(backend(i)) + "\" data-requests=\"(\\d+)\" data-tls=\"false\" data-identity=\"\">")
+          .matcher(dom);
       assertTrue(row.find(), "no row for " + backend(i) + " in:\n" + dom);
       assertTrue(Long.parseLong(row.group(1)) > 0, row.group());
     }

@@ -90,8 +90,13 @@ class InboundTlsTest {
   }
 
   @Test
-  void plaintextIsRefused() {
+  void plaintextIsRefused() throws Exception {
     assertRefused(NettyChannelBuilder.forAddress("127.0.0.1", inbound()).usePlaintext().build());
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + mesh.sidecars.get(0).adminPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(line ->
+        line.startsWith("fulcrum_inbound_refused_total{reason=\"plaintext\"}") && !line.endsWith(" 0")), metrics);
   }
 
   @Test

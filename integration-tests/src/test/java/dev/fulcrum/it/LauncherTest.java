@@ -43,7 +43,7 @@ class LauncherTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump"})
+  @ValueSource(strings = {"echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump", "identity"})
   void everyCommandHasHelp(String command) throws Exception {
     Launcher.Result result = Launcher.run(QUICK, command, "--help");
     assertEquals(0, result.exitCode(), result.stderr());
@@ -54,7 +54,7 @@ class LauncherTest {
   void topLevelHelpListsTheCommands() throws Exception {
     Launcher.Result result = Launcher.run(QUICK, "--help");
     assertEquals(0, result.exitCode());
-    for (String command : List.of("echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump")) {
+    for (String command : List.of("echo", "control-plane", "proxy", "demo", "bench", "stat", "config-dump", "identity")) {
       assertTrue(result.stdout().contains(command), command + " missing from:\n" + result.stdout());
     }
   }
@@ -68,6 +68,14 @@ class LauncherTest {
     assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--trace-sampling", "1.5"), "--trace-sampling");
     assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--trace-sampling", "NaN"), "--trace-sampling");
     assertUsageError(Launcher.run(QUICK, "echo", "--port", "7001", "--bogus"), "--bogus");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--identity", "echo"), "--identity");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--inbound-port", "4143",
+        "--app-port", "7001"), "--inbound-port");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--inbound-port", "4143",
+        "--identity", "default/echo"), "--app-port");
+    assertUsageError(Launcher.run(QUICK, "proxy", "--xds-server", "127.0.0.1:1", "--inbound-port", "4143",
+        "--app-port", "7001", "--identity", "default/echo", "--inbound-tls", "lenient"), "--inbound-tls");
+    assertUsageError(Launcher.run(QUICK, "control-plane", "--kubernetes", "--identity-dir", "/tmp/x"), "--identity-dir");
     assertUsageError(Launcher.run(QUICK, "bench", "--target", "127.0.0.1:1", "--duration", "soon"), "--duration");
     assertUsageError(Launcher.run(QUICK, "stat", "--control-plane", "nocolon"), "HOST:PORT");
     assertUsageError(Launcher.run(QUICK, "config-dump"), "--proxy");

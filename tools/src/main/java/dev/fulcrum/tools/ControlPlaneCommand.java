@@ -137,7 +137,7 @@ public final class ControlPlaneCommand implements Callable<Integer> {
 
   @Option(names = "--identity-namespace", paramLabel = "NS",
       description = "Kubernetes mode: the namespace of the issuer Secret and the trust-anchor ConfigMap (default: the"
-          + " control plane's own, else fulcrum).")
+          + " control plane's own, else fulcrum-system).")
   String identityNamespace;
 
   @Option(names = "--identity-issuer-secret", defaultValue = IssuerSecret.DEFAULT_SECRET, paramLabel = "NAME",
@@ -232,7 +232,9 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     readable("--webhook-key", webhookKey);
     return new WebhookConfig(new InetSocketAddress(webhookAddress, webhookPort), webhookCert, webhookKey,
         new SidecarSettings(proxyImage, HostPort.parse("--proxy-xds-server", proxyXdsServer).toString(),
-            proxyOutboundPort, proxyAdminPort, proxyOtlpEndpoint(), proxyTraceSampling()));
+            proxyOutboundPort, proxyAdminPort, proxyOtlpEndpoint(), proxyTraceSampling(),
+            // Identities for injected proxies where this control plane issues them.
+            source.kubernetes || identityDir != null));
   }
 
   /** Checked here: a URL the proxies could not use would make every injected proxy fail to start. */
@@ -301,9 +303,9 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       return identityNamespace;
     }
     try {
-      return Files.isReadable(POD_NAMESPACE) ? Files.readString(POD_NAMESPACE).strip() : "fulcrum";
+      return Files.isReadable(POD_NAMESPACE) ? Files.readString(POD_NAMESPACE).strip() : "fulcrum-system";
     } catch (java.io.IOException e) {
-      return "fulcrum";
+      return "fulcrum-system";
     }
   }
 

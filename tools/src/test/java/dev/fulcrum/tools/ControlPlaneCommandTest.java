@@ -76,7 +76,7 @@ class ControlPlaneCommandTest {
     WebhookConfig webhook = config(withWebhook("--proxy-otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",
         "--proxy-trace-sampling", "0.05")).webhook().orElseThrow();
     assertEquals(new SidecarSettings("fulcrum/proxy:0.1.0", "fulcrum-control-plane.fulcrum-system.svc:18000", 15001, 9990,
-        Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05), webhook.sidecar());
+        Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05, true), webhook.sidecar());
     assertEquals("--proxy-otlp-endpoint: 'otel-collector:4318' is not an http(s) URL", assertThrows(UsageException.class,
         () -> config(withWebhook("--proxy-otlp-endpoint", "otel-collector:4318"))).getMessage());
     assertEquals("--proxy-trace-sampling: only with --proxy-otlp-endpoint", assertThrows(UsageException.class,

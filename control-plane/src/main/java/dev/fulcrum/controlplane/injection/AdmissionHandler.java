@@ -84,7 +84,8 @@ public final class AdmissionHandler {
     String name = describe(pod, request);
     Injection injection;
     try {
-      injection = injector.inject(pod, optIn);
+      injection = request.getNamespace() == null ? injector.inject(pod, optIn)
+          : injector.inject(pod, optIn, request.getNamespace());
     } catch (RuntimeException e) {
       // A pod shaped as no test foresaw: it goes on without a proxy rather than not at all.
       log.warn("pod {}: not injected, {}", name, e.toString());

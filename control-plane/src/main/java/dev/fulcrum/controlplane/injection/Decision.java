@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.injection;
 
+import dev.fulcrum.contract.InboundTls;
 import java.util.Optional;
 
 /** What the webhook does with one pod, as a value: {@link InjectionPolicy} decides, the injector acts. */
@@ -9,10 +10,15 @@ public sealed interface Decision {
    * Inject a proxy listening on these ports, within {@code cpu}; with a {@code service}, it sends
    * every call there (for applications that cannot set the {@code :authority}). As a native
    * sidecar, it is an init container that keeps running, started and ready before the pod's
-   * other containers.
+   * other containers. When the control plane issues identities it is {@code identity} (the pod's
+   * NAMESPACE/SERVICEACCOUNT), and with an {@code inbound} side it takes meshed callers' calls to
+   * the application.
    */
-  record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu, boolean nativeSidecar)
-      implements Decision {}
+  record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu, boolean nativeSidecar,
+      Optional<String> identity, Optional<Inbound> inbound) implements Decision {}
+
+  /** The inbound side: its port, the application's port it forwards to, and what it accepts. */
+  record Inbound(int port, int appPort, InboundTls tls) {}
 
   /** Leave the pod alone, as expected (not opted in, opted out, already injected): logged only. */
   record Skip(String reason) implements Decision {}

@@ -1,6 +1,8 @@
 package dev.fulcrum.controlplane.injection;
 
 import dev.fulcrum.api.link.LinkSchema;
+import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.ProxyFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,6 +38,12 @@ public final class InjectionPolicy {
    * application's containers, and stopped after them; a Job's pod completes when its work does.
    */
   public static final String NATIVE_SIDECAR = "fulcrum.io/native-sidecar";
+  /** Moves the inbound side's port (default {@link ProxyFlags#DEFAULT_INBOUND_PORT}). */
+  public static final String INBOUND_PORT = "fulcrum.io/inbound-port";
+  /** The application's port the inbound side forwards to (default: the first container's first port). */
+  public static final String APP_PORT = "fulcrum.io/app-port";
+  /** Kubernetes' default service account, a pod's when it names none. */
+  static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
   private final SidecarSettings settings;
 
@@ -43,7 +51,8 @@ public final class InjectionPolicy {
     this.settings = settings;
   }
 
-  public Decision decide(Pod pod, OptIn optIn) {
+  /** {@code namespace}: the pod's, as the admission request says it (a new pod's metadata may not). */
+  public Decision decide(Pod pod, OptIn optIn, String namespace) {
     PodSpec spec = pod.getSpec();
     if (spec == null) {
       return new Decision.Skip("no spec");
@@ -66,31 +75,54 @@ public final class InjectionPolicy {
       // The proxy's ports would be the node's, shared by every such pod on it.
       return new Decision.Warn("hostNetwork pods get no Fulcrum proxy");
     }
-    return asAnnotated(annotations, spec);
+    return asAnnotated(annotations, spec, namespace);
   }
 
   /** The proxy as the pod's annotations shape it: ports, service, CPU, kind of sidecar; or why not. */
-  private Decision asAnnotated(Map<String, String> annotations, PodSpec spec) {
+  private Decision asAnnotated(Map<String, String> annotations, PodSpec spec, String namespace) {
     PortOrWarning outbound = port(annotations, OUTBOUND_PORT, settings.outboundPort());
     PortOrWarning admin = port(annotations, ADMIN_PORT, settings.adminPort());
-    for (PortOrWarning port : List.of(outbound, admin)) {
+    PortOrWarning inboundPort = port(annotations, INBOUND_PORT, ProxyFlags.DEFAULT_INBOUND_PORT);
+    Optional<Integer> firstPort = orEmpty(spec.getContainers()).stream()
+        .flatMap(container -> orEmpty(container.getPorts()).stream())
+        .map(ContainerPort::getContainerPort).filter(Objects::nonNull).findFirst();
+    PortOrWarning appPort = annotations.containsKey(APP_PORT) ? port(annotations, APP_PORT, 0)
+        : new PortOrWarning(firstPort.orElse(0), null);
+    for (PortOrWarning port : List.of(outbound, admin, inboundPort, appPort)) {
       if (port.warning() != null) {
         return new Decision.Warn(port.warning());
       }
     }
-    if (outbound.port() == admin.port()) {
-      return new Decision.Warn("the proxy's outbound and admin ports are both " + outbound.port() + "; no proxy injected");
+    // The proxy's own ports: distinct, and none an application container's.
+    Map<Integer, String> proxyPorts = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, PortOrWarning> own : List.of(Map.entry(OUTBOUND_PORT, outbound), Map.entry(ADMIN_PORT, admin),
+        Map.entry(INBOUND_PORT, inboundPort))) {
+      String clash = proxyPorts.putIfAbsent(own.getValue().port(), own.getKey());
+      if (clash != null) {
+        return new Decision.Warn("the proxy's " + portName(clash) + " and " + portName(own.getKey()) + " ports are both "
+            + own.getValue().port() + "; no proxy injected");
+      }
     }
     for (Container container : orEmpty(spec.getContainers())) {
       for (ContainerPort declared : orEmpty(container.getPorts())) {
         Integer taken = declared.getContainerPort();
-        if (Objects.equals(taken, outbound.port()) || Objects.equals(taken, admin.port())) {
-          String annotation = taken == outbound.port() ? OUTBOUND_PORT : ADMIN_PORT;
+        if (taken != null && proxyPorts.containsKey(taken)) {
           return new Decision.Warn("port " + taken + " is container " + container.getName() + "'s; set "
-              + annotation + " to another; no proxy injected");
+              + proxyPorts.get(taken) + " to another; no proxy injected");
         }
       }
     }
+    String inboundTlsValue = annotations.get(InboundTls.ANNOTATION);
+    Optional<InboundTls> inboundTls = inboundTlsValue == null ? Optional.of(InboundTls.DEFAULT) : InboundTls.of(inboundTlsValue.trim());
+    if (inboundTls.isEmpty()) {
+      return new Decision.Warn(InboundTls.ANNOTATION + ": '" + inboundTlsValue + "' is neither "
+          + InboundTls.STRICT.yamlName() + " nor " + InboundTls.PERMISSIVE.yamlName() + "; no proxy injected");
+    }
+    // An application that listens on no port has no callers to take: an outbound side alone.
+    Optional<Decision.Inbound> inbound = appPort.port() > 0 && settings.identity()
+        ? Optional.of(new Decision.Inbound(inboundPort.port(), appPort.port(), inboundTls.get())) : Optional.empty();
+    String account = spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()
+        ? DEFAULT_SERVICE_ACCOUNT : spec.getServiceAccountName();
     Optional<String> service = Optional.ofNullable(annotations.get(SERVICE)).map(String::trim);
     if (service.isPresent() && !isNamePort(service.get())) {
       return new Decision.Warn(SERVICE + ": '" + service.get() + "' is not NAME:PORT; no proxy injected");
@@ -105,7 +137,13 @@ public final class InjectionPolicy {
     if (!ENABLED.equals(nativeSidecar) && !DISABLED.equals(nativeSidecar)) {
       return neitherEnabledNorDisabled(NATIVE_SIDECAR, nativeSidecar);
     }
-    return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar));
+    return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar),
+        settings.identity() ? Optional.of(namespace + "/" + account) : Optional.empty(), inbound);
+  }
+
+  /** "outbound" for {@link #OUTBOUND_PORT}: how a warning names a port. */
+  private static String portName(String annotation) {
+    return annotation.substring("fulcrum.io/".length(), annotation.length() - "-port".length());
   }
 
   private static Decision.Warn neitherEnabledNorDisabled(String annotation, String value) {

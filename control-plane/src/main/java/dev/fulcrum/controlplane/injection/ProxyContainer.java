@@ -19,6 +19,7 @@ public final class ProxyContainer {
   public static final String NAME = "fulcrum-proxy";
   /** At most 15 characters, as Kubernetes wants port names. */
   public static final String ADMIN_PORT_NAME = "fulcrum-admin";
+  public static final String INBOUND_PORT_NAME = "fulcrum-inbound";
 
   private ProxyContainer() {}
 
@@ -47,6 +48,14 @@ public final class ProxyContainer {
         // As many network threads as its CPU limit can keep busy.
         ProxyFlags.IO_THREADS, String.valueOf(decision.cpu().ioThreads())));
     decision.service().ifPresent(service -> args.addAll(List.of(ProxyFlags.SERVICE, service)));
+    // Its identity is the pod's service account, proved by the projected token; its key on a tmpfs.
+    decision.identity().ifPresent(identity -> args.addAll(List.of(ProxyFlags.IDENTITY, identity,
+        ProxyFlags.IDENTITY_TOKEN_FILE, ProxyVolumes.TOKEN_FILE,
+        ProxyFlags.IDENTITY_DIR, ProxyVolumes.KEY_DIR)));
+    decision.inbound().ifPresent(inbound -> args.addAll(List.of(
+        ProxyFlags.INBOUND_PORT, String.valueOf(inbound.port()),
+        ProxyFlags.APP_PORT, String.valueOf(inbound.appPort()),
+        ProxyFlags.INBOUND_TLS, inbound.tls().yamlName())));
     settings.otlpEndpoint().ifPresent(endpoint -> args.addAll(List.of(
         ProxyFlags.OTLP_ENDPOINT, endpoint, ProxyFlags.TRACE_SAMPLING, String.valueOf(settings.traceSampling()))));
     ContainerBuilder container = new ContainerBuilder()
@@ -57,6 +66,7 @@ public final class ProxyContainer {
         .addNewPort()
           .withName(ADMIN_PORT_NAME).withContainerPort(decision.adminPort()).withProtocol("TCP")
         .endPort()
+        .withVolumeMounts(decision.identity().isPresent() ? ProxyVolumes.mounts() : List.of())
         // Ready once it has started serving; alive while its admin endpoint answers.
         .withReadinessProbe(probe(AdminPaths.READY, decision.adminPort(), 1, 5))
         .withLivenessProbe(probe(AdminPaths.LIVE, decision.adminPort(), 10, 10))
@@ -78,6 +88,8 @@ public final class ProxyContainer {
       container.withRestartPolicy("Always")
           .withStartupProbe(new ProbeBuilder(probe(AdminPaths.READY, decision.adminPort(), 0, 1)).withFailureThreshold(120).build());
     }
+    decision.inbound().ifPresent(inbound -> container.addNewPort()
+        .withName(INBOUND_PORT_NAME).withContainerPort(inbound.port()).withProtocol("TCP").endPort());
     return container.build();
   }
 

@@ -32,8 +32,16 @@ public final class SidecarInjector {
   /** The decision, and when it is to inject, the operations that do it. */
   public record Injection(Decision decision, List<PatchOperation> patch) {}
 
+  /** For a pod whose metadata names its namespace (or, with none, in default). */
   public Injection inject(Pod pod, OptIn optIn) {
-    Decision decision = policy.decide(pod, optIn);
+    String namespace = pod.getMetadata() == null || pod.getMetadata().getNamespace() == null
+        ? "default" : pod.getMetadata().getNamespace();
+    return inject(pod, optIn, namespace);
+  }
+
+  /** {@code namespace}: the admission request's. */
+  public Injection inject(Pod pod, OptIn optIn, String namespace) {
+    Decision decision = policy.decide(pod, optIn, namespace);
     if (!(decision instanceof Decision.Inject ports)) {
       return new Injection(decision, List.of());
     }
@@ -48,6 +56,9 @@ public final class SidecarInjector {
       patch.add(InjectionPolicy.orEmpty(pod.getSpec().getContainers()).isEmpty()
           ? PatchOperation.add("/spec/containers", List.of(proxy))
           : PatchOperation.add("/spec/containers/-", proxy));
+    }
+    if (ports.identity().isPresent()) {
+      patch.addAll(ProxyVolumes.patch(pod));
     }
     patch.addAll(metadata(pod, ports));
     return new Injection(decision, patch);

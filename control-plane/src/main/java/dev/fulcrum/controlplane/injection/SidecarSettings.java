@@ -16,13 +16,20 @@ import java.util.Optional;
  * @param otlpEndpoint where injected proxies send their spans (their {@code --otlp-endpoint});
  *     tracing is off without one
  * @param traceSampling the share of calls without a trace that start one (their {@code --trace-sampling})
+ * @param identity whether the control plane issues identities (it does in Kubernetes, and in file
+ *     mode with {@code --identity-dir}): then injected proxies get one, and an inbound side
  */
 public record SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort,
-    Optional<String> otlpEndpoint, double traceSampling) {
+    Optional<String> otlpEndpoint, double traceSampling, boolean identity) {
 
-  /** Injected proxies that trace nothing. */
+  /** Injected proxies that trace nothing, with identities. */
   public SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
-    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING);
+    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING, true);
+  }
+
+  /** The same, injecting proxies with or without an identity. */
+  public SidecarSettings withIdentity(boolean identity) {
+    return new SidecarSettings(image, xdsServer, outboundPort, adminPort, otlpEndpoint, traceSampling, identity);
   }
 
   public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";

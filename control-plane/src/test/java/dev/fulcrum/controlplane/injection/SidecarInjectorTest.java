@@ -25,7 +25,9 @@ class SidecarInjectorTest {
   private static final Map<String, String> PROMETHEUS = Map.of(
       "prometheus.io/scrape", "true", "prometheus.io/port", "9990", "prometheus.io/path", "/metrics");
 
-  private final SidecarInjector injector = new SidecarInjector(SidecarSettings.defaults());
+  /** As a control plane that issues no identity injects (file mode without --identity-dir); with them: below. */
+  private final SidecarInjector injector = new SidecarInjector(SidecarSettings.defaults().withIdentity(false));
+  private final SidecarInjector withIdentity = new SidecarInjector(SidecarSettings.defaults());
 
   private static final String ANNOTATED = """
       apiVersion: v1
@@ -68,7 +70,72 @@ class SidecarInjectorTest {
 
   @Test
   void theProxyContainerIsTheDocumentedOne() {
-    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(), ProxyCpu.DEFAULT, false)));
+    assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(),
+        ProxyCpu.DEFAULT, false, Optional.empty(), Optional.empty())));
+  }
+
+  // --- identity and the inbound side ---
+
+  private Container identityProxy(String yaml, String namespace) {
+    Injection injection = withIdentity.inject(pod(yaml), OptIn.POD, namespace);
+    assertInstanceOf(Decision.Inject.class, injection.decision(), String.valueOf(injection.decision()));
+    Pod result = apply(injection.patch(), yaml);
+    assertEquals(ProxyVolumes.volumes(), result.getSpec().getVolumes().subList(
+        result.getSpec().getVolumes().size() - 2, result.getSpec().getVolumes().size()));
+    return result.getSpec().getContainers().stream().filter(c -> c.getName().equals(ProxyContainer.NAME)).findFirst().orElseThrow();
+  }
+
+  private static String flag(Container proxy, String flag) {
+    int at = proxy.getArgs().indexOf(flag);
+    return at < 0 ? null : proxy.getArgs().get(at + 1);
+  }
+
+  @Test
+  void theProxyIsThePodsServiceAccountWithItsTokenAndATmpfsForItsKey() {
+    Container proxy = identityProxy(ANNOTATED.replace("spec:\n", "spec:\n  serviceAccountName: payments-client\n"), "shop");
+    assertEquals("shop/payments-client", flag(proxy, dev.fulcrum.contract.ProxyFlags.IDENTITY));
+    assertEquals(ProxyVolumes.TOKEN_FILE, flag(proxy, dev.fulcrum.contract.ProxyFlags.IDENTITY_TOKEN_FILE));
+    assertEquals(ProxyVolumes.KEY_DIR, flag(proxy, dev.fulcrum.contract.ProxyFlags.IDENTITY_DIR));
+    assertEquals(ProxyVolumes.mounts(), proxy.getVolumeMounts());
+    io.fabric8.kubernetes.api.model.Volume token = ProxyVolumes.volumes().get(0);
+    assertEquals(dev.fulcrum.contract.identity.MeshTls.TOKEN_AUDIENCE,
+        token.getProjected().getSources().get(0).getServiceAccountToken().getAudience());
+    assertEquals("Memory", ProxyVolumes.volumes().get(1).getEmptyDir().getMedium());
+    assertEquals("shop/default", flag(identityProxy(ANNOTATED, "shop"), dev.fulcrum.contract.ProxyFlags.IDENTITY),
+        "no serviceAccountName: Kubernetes' default");
+  }
+
+  @Test
+  void theInboundSideForwardsToTheAppsFirstPortOrTheAnnotatedOne() {
+    Container proxy = identityProxy(ANNOTATED, "default");
+    assertEquals("4143", flag(proxy, dev.fulcrum.contract.ProxyFlags.INBOUND_PORT));
+    assertEquals("8080", flag(proxy, dev.fulcrum.contract.ProxyFlags.APP_PORT), "the app container's port");
+    assertEquals("permissive", flag(proxy, dev.fulcrum.contract.ProxyFlags.INBOUND_TLS));
+    assertTrue(proxy.getPorts().stream().anyMatch(port -> ProxyContainer.INBOUND_PORT_NAME.equals(port.getName())
+        && port.getContainerPort() == 4143));
+    Container annotated = identityProxy(ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/app-port: '9000',"
+        + " fulcrum.io/inbound-port: '4200', fulcrum.io/inbound-tls: strict"), "default");
+    assertEquals("9000", flag(annotated, dev.fulcrum.contract.ProxyFlags.APP_PORT));
+    assertEquals("4200", flag(annotated, dev.fulcrum.contract.ProxyFlags.INBOUND_PORT));
+    assertEquals("strict", flag(annotated, dev.fulcrum.contract.ProxyFlags.INBOUND_TLS));
+  }
+
+  @Test
+  void aPodListeningOnNoPortGetsNoInboundSide() {
+    Container proxy = identityProxy(ANNOTATED.replace("    ports: [{containerPort: 8080}]\n", ""), "default");
+    assertEquals(null, flag(proxy, dev.fulcrum.contract.ProxyFlags.INBOUND_PORT));
+    assertEquals("default/default", flag(proxy, dev.fulcrum.contract.ProxyFlags.IDENTITY), "still an identity, outbound");
+  }
+
+  @Test
+  void aBadInboundAnnotationIsAWarningAndNoProxy() {
+    Injection injection = withIdentity.inject(pod(ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/inbound-tls: lenient")),
+        OptIn.POD, "default");
+    assertEquals(new Decision.Warn("fulcrum.io/inbound-tls: 'lenient' is neither strict nor permissive; no proxy injected"),
+        injection.decision());
+    Injection clash = withIdentity.inject(pod(ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/inbound-port: '9990'")),
+        OptIn.POD, "default");
+    assertEquals(new Decision.Warn("the proxy's admin and inbound ports are both 9990; no proxy injected"), clash.decision());
   }
 
   @Test
@@ -259,7 +326,8 @@ class SidecarInjectorTest {
   @Test
   void withACollectorInjectedProxiesTrace() {
     SidecarInjector tracing = new SidecarInjector(new SidecarSettings(SidecarSettings.DEFAULT_IMAGE,
-        SidecarSettings.DEFAULT_XDS_SERVER, 15001, 9990, Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05));
+        SidecarSettings.DEFAULT_XDS_SERVER, 15001, 9990, Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05,
+        false));
     Pod result = apply(tracing.inject(pod(ANNOTATED), OptIn.POD).patch(), ANNOTATED);
     Container proxy = proxy();
     proxy.getArgs().addAll(List.of("--otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",

@@ -48,7 +48,7 @@ class WebhookServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new WebhookServer(new AdmissionHandler(new SidecarInjector(SidecarSettings.defaults())));
+    server = new WebhookServer(new AdmissionHandler(new SidecarInjector(SidecarSettings.defaults().withIdentity(false))));
     server.start(new InetSocketAddress("127.0.0.1", 0),
         PemTls.serverContext(certificate.certificate(), certificate.privateKey()));
     client = HttpClient.newBuilder().sslContext(certificate.trustingClient()).connectTimeout(Duration.ofSeconds(30)).build();
@@ -125,7 +125,7 @@ class WebhookServerTest {
     Path certs = work.resolve("certs");
 
     try (WebhookServer documented = new WebhookServer(
-        new AdmissionHandler(new SidecarInjector(SidecarSettings.defaults())))) {
+        new AdmissionHandler(new SidecarInjector(SidecarSettings.defaults().withIdentity(false))))) {
       documented.start(new InetSocketAddress("127.0.0.1", 0),
           PemTls.serverContext(certs.resolve("tls.crt"), certs.resolve("tls.key")));
       KeyStore trusted = KeyStore.getInstance("PKCS12");

@@ -4,7 +4,9 @@ import dev.fulcrum.dataplane.GracefulStop;
 import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import dev.fulcrum.dataplane.inbound.InboundCredentials;
+import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.Server;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.IOException;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -22,21 +24,27 @@ public final class InboundServer implements AutoCloseable {
   private final EventLoops eventLoops;
   private final WorkloadIdentity identity;
   private final AppForwarder app;
+  private final InboundCredentials.Refusals refusals = new InboundCredentials.Refusals();
   private Server server;
 
   @Inject
-  public InboundServer(ProxyConfig config, AppForwarder app, EventLoops eventLoops, Optional<WorkloadIdentity> identity) {
+  public InboundServer(ProxyConfig config, AppForwarder app, EventLoops eventLoops, Optional<WorkloadIdentity> identity,
+      ProxyTelemetry telemetry) {
     this.config = config.inbound().orElseThrow();
     this.maxMessageBytes = config.maxMessageBytes();
     this.registry = new ForwardingRegistry(app);
     this.eventLoops = eventLoops;
     this.identity = identity.orElseThrow(() -> new IllegalStateException("the inbound side needs an identity"));
     this.app = app;
+    FunctionCounter.builder("fulcrum.inbound.refused", refusals, InboundCredentials.Refusals::plaintext)
+        .description("Connections the inbound side refused before any call, by reason")
+        .tag("reason", "plaintext")
+        .register(telemetry.registry());
   }
 
   /** After the identity has its first certificate. */
   public void start() throws IOException {
-    server = eventLoops.forwardingServer(config.address(), InboundCredentials.create(identity, config.tls()),
+    server = eventLoops.forwardingServer(config.address(), InboundCredentials.create(identity, config.tls(), refusals),
         registry, maxMessageBytes).start();
   }
 
