@@ -1,11 +1,9 @@
 package dev.fulcrum.tools;
 
-import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.dataplane.identity.IdentityClient;
 import dev.fulcrum.dataplane.identity.IdentityFiles;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
-import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +45,7 @@ public final class IdentityCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String controlPlane = HostPort.parse("--xds-server", xdsServer).toString();
-    try {
-      SpiffeId.ofWorkload(identity, SpiffeId.DEFAULT_TRUST_DOMAIN);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--identity: " + e.getMessage());
-    }
-    if (tokenFile != null && !Files.isReadable(tokenFile)) {
-      throw new UsageException("--token-file: cannot read " + tokenFile);
-    }
+    WorkloadFlags.check("--identity", identity, "--token-file", tokenFile);
     WorkloadIdentity workload = new WorkloadIdentity(
         new IdentityClient(controlPlane, identity, Optional.ofNullable(tokenFile)), new IdentityFiles(out),
         new SimpleMeterRegistry(), Clock.systemUTC()).start();

@@ -3,14 +3,12 @@ package dev.fulcrum.tools;
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
-import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -175,14 +173,7 @@ public final class ProxyCommand implements Callable<Integer> {
     if (embedded) {
       throw new UsageException("--identity: not with --target-ports, whose embedded control plane issues no identities");
     }
-    try {
-      SpiffeId.ofWorkload(identity, SpiffeId.DEFAULT_TRUST_DOMAIN);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--identity: " + e.getMessage());
-    }
-    if (identityTokenFile != null && !Files.isReadable(identityTokenFile)) {
-      throw new UsageException("--identity-token-file: cannot read " + identityTokenFile);
-    }
+    WorkloadFlags.check(ProxyFlags.IDENTITY, identity, ProxyFlags.IDENTITY_TOKEN_FILE, identityTokenFile);
     return config.withIdentity(new ProxyConfig.Identity(identity, Optional.ofNullable(identityDir),
         Optional.ofNullable(identityTokenFile)));
   }

@@ -9,6 +9,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -54,18 +55,7 @@ public final class EchoServer implements AutoCloseable {
 
   /** Starts a server named {@code name} on {@code address} (port 0: any free port). */
   public static EchoServer start(InetSocketAddress address, String name) throws IOException {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "echo-" + name + "-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    EchoService service = new EchoService(name, timer);
-    Server server = NettyServerBuilder.forAddress(address)
-        .addService(ServerInterceptors.intercept(service, new MetadataEcho(name)))
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .build()
-        .start();
-    return new EchoServer(service, server, timer);
+    return start(NettyServerBuilder.forAddress(address), name);
   }
 
   /**
@@ -74,13 +64,17 @@ public final class EchoServer implements AutoCloseable {
    * {@code tools/fulcrum identity --bootstrap} writes it).
    */
   public static EchoServer startXds(int port, String name) throws IOException {
+    return start(XdsServerBuilder.forPort(port, XdsServerCredentials.create(InsecureServerCredentials.create())), name);
+  }
+
+  private static EchoServer start(ServerBuilder<?> builder, String name) throws IOException {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "echo-" + name + "-timer");
       thread.setDaemon(true);
       return thread;
     });
     EchoService service = new EchoService(name, timer);
-    Server server = XdsServerBuilder.forPort(port, XdsServerCredentials.create(InsecureServerCredentials.create()))
+    Server server = builder
         .addService(ServerInterceptors.intercept(service, new MetadataEcho(name)))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .build()
