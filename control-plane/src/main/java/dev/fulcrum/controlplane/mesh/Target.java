@@ -14,10 +14,6 @@ public record Target(String name, int port, Optional<String> identity) {
     this(name, port, Optional.empty());
   }
 
-  public boolean meshed() {
-    return identity.isPresent();
-  }
-
   @Override
   public String toString() {
     return name + ":" + port;

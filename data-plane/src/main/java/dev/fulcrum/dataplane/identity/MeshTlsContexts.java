@@ -20,11 +20,4 @@ public final class MeshTlsContexts {
         .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
         .build();
   }
-
-  /** A client context with the same: for tests and tools that call an inbound side themselves. */
-  public static SslContext client(CertificateSource source) throws SSLException {
-    return GrpcSslContexts.configure(SslContextBuilder.forClient().keyManager(new MeshKeyManager(source)))
-        .trustManager(new MeshTrustManager(source))
-        .build();
-  }
 }

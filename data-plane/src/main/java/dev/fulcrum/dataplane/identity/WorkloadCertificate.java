@@ -26,10 +26,6 @@ public record WorkloadCertificate(SpiffeId id, PrivateKey key, List<X509Certific
     return chain.get(0);
   }
 
-  public Instant notBefore() {
-    return leaf().getNotBefore().toInstant();
-  }
-
   public Instant notAfter() {
     return leaf().getNotAfter().toInstant();
   }

@@ -27,10 +27,6 @@ public final class InboundCredentials {
     }
   }
 
-  public static ServerCredentials create(CertificateSource source, InboundTls mode) {
-    return create(source, mode, new Refusals());
-  }
-
   public static ServerCredentials create(CertificateSource source, InboundTls mode, Refusals refusals) {
     SslContext tls;
     try {
