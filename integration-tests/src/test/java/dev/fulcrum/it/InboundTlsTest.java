@@ -2,7 +2,9 @@ package dev.fulcrum.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.identity.CertificateAuthority;
 import dev.fulcrum.dataplane.identity.IdentityClient;
@@ -16,6 +18,10 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -27,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +44,8 @@ import org.junit.jupiter.api.TestInstance;
  * A strict inbound side, called directly: a mesh certificate gets through; plaintext, TLS without a
  * certificate and a certificate from another CA do not, and the application sees none of them.
  * The clients here trust any server, so that a refusal can only be the inbound side's. And a proxy
- * that expects another identity at a target than the one there refuses to call it.
+ * that expects another identity at a target than the one there refuses to call it, tells its caller
+ * why, and counts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboundTlsTest {
@@ -92,10 +100,8 @@ class InboundTlsTest {
   @Test
   void plaintextIsRefused() throws Exception {
     assertRefused(NettyChannelBuilder.forAddress("127.0.0.1", inbound()).usePlaintext().build());
-    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-        "http://127.0.0.1:" + mesh.sidecars.get(0).adminPort() + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(line ->
+    String metrics = get(mesh.sidecars.get(0).adminPort(), AdminPaths.METRICS);
+    assertTrue(metrics.lines().anyMatch(line ->
         line.startsWith("fulcrum_inbound_refused_total{reason=\"plaintext\"}") && !line.endsWith(" 0")), metrics);
   }
 
@@ -126,21 +132,44 @@ class InboundTlsTest {
           .identity().equals(Optional.of("default/someone-else")), Duration.ofSeconds(10), "the new expectation served");
       // grpc-xds applies a cluster's new TLS expectations to new connections: make one.
       mesh.restartSidecar(1);
-      // Once the new expectation applies, calls fail: the server proves echo-v1, not someone-else.
-      dev.fulcrum.testing.Await.until(() -> {
-        try {
-          echo(mesh.proxyChannel());
-          return false;
-        } catch (StatusRuntimeException e) {
-          return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
-        }
-      }, Duration.ofSeconds(15), "calls refused for the wrong identity");
+      // Once the new expectation applies, calls fail: the server proves echo-v1, not someone-else;
+      // and the caller is told so (before, a restarting backend may refuse connections a while).
+      AtomicReference<Status> last = new AtomicReference<>();
+      try {
+        dev.fulcrum.testing.Await.until(() -> {
+          try {
+            echo(mesh.proxyChannel());
+            return false;
+          } catch (StatusRuntimeException e) {
+            last.set(e.getStatus());
+            return toldWrongIdentity(e.getStatus());
+          }
+        }, Duration.ofSeconds(15), "calls refused for the wrong identity, and the caller told so");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the last status: " + last.get(), e);
+      }
       long before = mesh.echo(1).service().calls();
       StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> echo(mesh.proxyChannel()));
-      assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+      assertTrue(toldWrongIdentity(refused.getStatus()), refused.getStatus().toString());
       assertEquals(before, mesh.echo(1).service().calls(), "the application saw no call");
+      String metrics = get(mesh.proxy.adminPort(), AdminPaths.METRICS);
+      assertTrue(metrics.lines().anyMatch(line ->
+          line.startsWith("fulcrum_tls_failures_total{direction=\"outbound\",reason=\"wrong_identity\"}")
+              && !line.endsWith(" 0.0")), metrics);
     } finally {
       Files.writeString(mesh.links, seed);
     }
+  }
+
+  /** UNAVAILABLE, saying what the backend's certificate failed to prove (the proxy's words, not grpc's "io exception"). */
+  private static boolean toldWrongIdentity(Status status) {
+    return status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+        && status.getDescription().startsWith(
+            "mTLS with the backend failed: its certificate does not prove the expected identity (");
+  }
+
+  private static String get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -52,7 +52,7 @@ public final class AppForwarder implements ServerCallHandler<byte[], DetachedMes
     CallOptions options = callTelemetry == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withStreamTracerFactory(callTelemetry);
     ClientCall<byte[], DetachedMessage> outbound = app.newCall(inbound.getMethodDescriptor(), options);
-    return new ForwardedCall(inbound, outbound, callTelemetry, () -> {}).start(headers);
+    return new ForwardedCall(inbound, outbound, callTelemetry, UpstreamStatus::forCaller, () -> {}).start(headers);
   }
 
   @Override

@@ -19,11 +19,13 @@ import javax.inject.Inject;
 public final class CallForwarder implements ServerCallHandler<byte[], DetachedMessage> {
   private final UpstreamChannels upstreams;
   private final ProxyTelemetry telemetry;
+  private final UpstreamTlsFailures tlsFailures;
 
   @Inject
-  public CallForwarder(UpstreamChannels upstreams, ProxyTelemetry telemetry) {
+  public CallForwarder(UpstreamChannels upstreams, ProxyTelemetry telemetry, UpstreamTlsFailures tlsFailures) {
     this.upstreams = upstreams;
     this.telemetry = telemetry;
+    this.tlsFailures = tlsFailures;
   }
 
   @Override
@@ -52,8 +54,11 @@ public final class CallForwarder implements ServerCallHandler<byte[], DetachedMe
       options = options.withStreamTracerFactory(callTelemetry);
     }
     ClientCall<byte[], DetachedMessage> outbound = upstream.channel().newCall(inbound.getMethodDescriptor(), options);
-    // ...and once it ends, whether it reached a backend tells whether the channel is worth keeping.
-    return new ForwardedCall(inbound, outbound, callTelemetry, () -> upstreams.callEnded(upstream, attempts))
+    // ...and once it ends, the caller is told why mTLS with the backend failed, if it did, and
+    // whether the call reached a backend tells whether the channel is worth keeping.
+    return new ForwardedCall(inbound, outbound, callTelemetry,
+        status -> tlsFailures.forCaller(service, UpstreamStatus.forCaller(status)),
+        () -> upstreams.callEnded(upstream, attempts))
         .start(headers);
   }
 }

@@ -7,6 +7,7 @@ import io.grpc.ServerCall;
 import io.grpc.Status;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * One call in flight through the proxy: the inbound call from the application and the outbound
@@ -22,16 +23,19 @@ final class ForwardedCall {
   private final ClientCall<byte[], DetachedMessage> outbound;
   /** Null when the proxy measures nothing. */
   private final CallTelemetry telemetry;
+  /** The status the caller is told, from the backend's. */
+  private final UnaryOperator<Status> forCaller;
   /** Told first when the call is over. */
   private final Runnable ended;
   private final AtomicBoolean requestWanted = new AtomicBoolean();
   private final AtomicBoolean responseWanted = new AtomicBoolean();
 
   ForwardedCall(ServerCall<byte[], DetachedMessage> inbound, ClientCall<byte[], DetachedMessage> outbound,
-      CallTelemetry telemetry, Runnable ended) {
+      CallTelemetry telemetry, UnaryOperator<Status> forCaller, Runnable ended) {
     this.inbound = inbound;
     this.outbound = outbound;
     this.telemetry = telemetry;
+    this.forCaller = forCaller;
     this.ended = ended;
   }
 
@@ -114,7 +118,7 @@ final class ForwardedCall {
 
     @Override
     public void onClose(Status backendStatus, Metadata trailers) {
-      Status status = UpstreamStatus.forCaller(backendStatus);
+      Status status = forCaller.apply(backendStatus);
       inbound.close(status, trailers);
       ended.run();
       if (telemetry != null) {

@@ -2,6 +2,7 @@ package dev.fulcrum.dataplane.telemetry;
 
 import dev.fulcrum.dataplane.BoundedMemo;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.identity.TlsFailure;
 import dev.fulcrum.dataplane.identity.TlsPeer;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -33,7 +34,10 @@ import javax.inject.Singleton;
  *   <li>{@code fulcrum_calls_seconds}: every call as the caller saw it (retries included), by
  *       service, method and code;</li>
  *   <li>{@code fulcrum_retries_total}, {@code fulcrum_timeouts_total}: by service and method;</li>
- *   <li>{@code fulcrum_active_requests}: attempts in flight, by service and backend.</li>
+ *   <li>{@code fulcrum_active_requests}: attempts in flight, by service and backend;</li>
+ *   <li>{@code fulcrum_tls_failures_total}: calls failed by a TLS handshake with the peer that
+ *       failed (one handshake fails every call waiting on it), by {@code reason}, one of
+ *       {@link TlsFailure.Reason}'s few labels (never an exception's text).</li>
  * </ul>
  * Meters are looked up once per tag set and cached, so recording a call costs a map lookup and a
  * histogram update.
@@ -62,6 +66,7 @@ public final class ProxyTelemetry {
   private final ConcurrentMap<MethodKey, Counter> retries = new ConcurrentHashMap<>();
   private final ConcurrentMap<MethodKey, Counter> timeouts = new ConcurrentHashMap<>();
   private final ConcurrentMap<BackendKey, AtomicInteger> active = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TlsFailureKey, Counter> tlsFailures = new ConcurrentHashMap<>();
   private final BoundedMemo<SocketAddress, String> backends = new BoundedMemo<>(MAX_BACKENDS, ProxyTelemetry::label);
   private final CappedLabels services = new CappedLabels(MAX_SERVICES);
   private final CappedLabels methods = new CappedLabels(MAX_METHODS);
@@ -85,6 +90,8 @@ public final class ProxyTelemetry {
   record MethodKey(Direction direction, String service, String method) {}
 
   record BackendKey(Direction direction, String service, String backend) {}
+
+  record TlsFailureKey(Direction direction, TlsFailure.Reason reason) {}
 
   /** The peer's labels, {@code tls} and {@code identity}, already capped. */
   record Peer(boolean tls, String identity) {
@@ -175,6 +182,14 @@ public final class ProxyTelemetry {
           .register(registry);
       return gauge;
     });
+  }
+
+  /** A call failed for a failed TLS handshake with its peer, for {@code reason}. */
+  public void tlsFailed(Direction direction, TlsFailure.Reason reason) {
+    tlsFailures.computeIfAbsent(new TlsFailureKey(direction, reason), k -> Counter.builder("fulcrum.tls.failures")
+        .description("Calls failed by a failed TLS handshake with the peer, by why")
+        .tags("direction", k.direction().label(), "reason", k.reason().label())
+        .register(registry)).increment();
   }
 
   private void count(ConcurrentMap<MethodKey, Counter> counters, String name, MethodKey key) {
