@@ -8,6 +8,7 @@ import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
 import dev.fulcrum.controlplane.dashboard.MeshProxies;
 import dev.fulcrum.controlplane.dashboard.ProxyDirectory;
+import dev.fulcrum.controlplane.injection.NamespaceLabels;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.ServiceAliases;
 import dev.fulcrum.controlplane.source.LinkSource;
@@ -60,6 +61,12 @@ interface ControlPlaneModule {
   @Named("trustDomain")
   static String trustDomain(ControlPlaneConfig config) {
     return config.identity().map(IdentityConfig::trustDomain).orElse(SpiffeId.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /** What the injector reads of the namespaces: where the source sees them. */
+  @Provides
+  static NamespaceLabels namespaceLabels(LinkSource source) {
+    return source.namespaceLabels();
   }
 
   /** ...and by which other names clients call a Link's service. */

@@ -196,13 +196,15 @@ class DeployManifestsTest {
     Set<String> granted = new TreeSet<>();
     role.getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
         rule.getVerbs().forEach(verb -> granted.add(group + "/" + resource + ":" + verb)))));
-    // Informers list and watch (pods: ProxyPods, for the dashboard); LinkStatusWriter sends a JSON
+    // Informers list and watch (pods: ProxyPods, for the dashboard and meshed endpoints; namespaces:
+    // the injector's NamespaceCache); LinkStatusWriter sends a JSON
     // patch to links/status and nothing else.
     assertEquals(new TreeSet<>(List.of(
         "linkerd.io/links:get", "linkerd.io/links:list", "linkerd.io/links:watch",
         "linkerd.io/links/status:patch",
         "/services:get", "/services:list", "/services:watch",
         "/pods:get", "/pods:list", "/pods:watch",
+        "/namespaces:get", "/namespaces:list", "/namespaces:watch",
         "discovery.k8s.io/endpointslices:get", "discovery.k8s.io/endpointslices:list",
         "discovery.k8s.io/endpointslices:watch",
         "authentication.k8s.io/tokenreviews:create")), granted);

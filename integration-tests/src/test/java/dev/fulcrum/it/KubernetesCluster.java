@@ -6,6 +6,7 @@ import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.injection.ProxyContainer;
 import dev.fulcrum.controlplane.kubernetes.ApiServerFaults;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
@@ -104,6 +105,33 @@ final class KubernetesCluster implements AutoCloseable {
         .build()).create();
   }
 
+  /**
+   * A pod as the injector leaves it with an inbound side: labelled, running as {@code account}, its
+   * proxy's inbound port declared; replacing any pod of that name.
+   */
+  void meshedPod(String name, String account, int inboundPort) {
+    kubectl.pods().inNamespace(NAMESPACE).withName(name).delete();
+    kubectl.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(NAMESPACE).withName(name)
+          .addToLabels(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED).endMetadata()
+        .withNewSpec().withServiceAccountName(account)
+          .addNewContainer().withName("app").withImage("example/echo:1").endContainer()
+          .addNewContainer().withName(ProxyContainer.NAME).withImage("fulcrum/proxy:0.1.0")
+            .addNewPort().withName(ProxyContainer.INBOUND_PORT_NAME).withContainerPort(inboundPort).endPort().endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Running").endStatus()
+        .build()).create();
+  }
+
+  /** A pod the injector did not touch. */
+  void plainPod(String name) {
+    kubectl.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("example/echo:1").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").endStatus()
+        .build()).create();
+  }
+
   /** A client for the control plane, of its own. */
   KubernetesClient newClient() {
     return server.createClient();
@@ -120,13 +148,23 @@ final class KubernetesCluster implements AutoCloseable {
 
   /** Creates or replaces the slice {@code name} of {@code service}: each pod's address and conditions. */
   void endpointSlice(String service, String name, int podPort, Map<String, EndpointConditions> pods) {
+    endpointSlice(service, name, podPort, pods, Map.of());
+  }
+
+  /** The same, each address the pod {@code podNames} gives it (its {@code targetRef}), where it gives one. */
+  void endpointSlice(String service, String name, int podPort, Map<String, EndpointConditions> pods,
+      Map<String, String> podNames) {
     kubectl.resource(new EndpointSliceBuilder()
         .withNewMetadata().withNamespace(NAMESPACE).withName(name)
             .addToLabels("kubernetes.io/service-name", service).endMetadata()
         .withAddressType("IPv4")
         .withPorts(new EndpointPortBuilder().withName("grpc").withPort(podPort).withProtocol("TCP").build())
         .withEndpoints(pods.entrySet().stream().map(pod -> new EndpointBuilder()
-            .withAddresses(pod.getKey()).withConditions(pod.getValue()).build()).toList())
+            .withAddresses(pod.getKey()).withConditions(pod.getValue())
+            .withTargetRef(podNames.containsKey(pod.getKey())
+                ? new ObjectReferenceBuilder().withKind("Pod").withNamespace(NAMESPACE).withName(podNames.get(pod.getKey())).build()
+                : null)
+            .build()).toList())
         .build()).createOr(existing -> existing.update());
   }
 

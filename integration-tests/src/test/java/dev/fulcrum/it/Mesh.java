@@ -115,17 +115,27 @@ final class Mesh implements AutoCloseable {
   }
 
   private Sidecar startSidecar(int i, InboundTls mode, Path dir) throws IOException {
+    return startSidecar(dir.resolve("sidecar-v" + i + ".log"), echo(i).port(), "default/echo-v" + i,
+        controlPlane.xdsPort(), mode);
+  }
+
+  /**
+   * An inbound sidecar process on 127.0.0.1 (free inbound and admin ports) in front of the
+   * application on {@code appPort}, proving {@code identity}, certified by the control plane on
+   * {@code xdsPort}; {@link #awaitSidecar} waits for it to listen.
+   */
+  static Sidecar startSidecar(Path log, int appPort, String identity, int xdsPort, InboundTls mode) throws IOException {
     int inboundPort = Launcher.freePort();
     int adminPort = Launcher.freePort();
-    Path log = dir.resolve("sidecar-v" + i + ".log");
-    Process process = Launcher.start(log, sidecarArgs(i, inboundPort, adminPort, mode));
+    Process process = Launcher.start(log, sidecarArgs(inboundPort, adminPort, appPort, identity, xdsPort, mode));
     return new Sidecar(process, inboundPort, adminPort, log);
   }
 
-  private String[] sidecarArgs(int i, int inboundPort, int adminPort, InboundTls mode) {
+  private static String[] sidecarArgs(int inboundPort, int adminPort, int appPort, String identity, int xdsPort,
+      InboundTls mode) {
     return new String[] {"proxy", "--inbound-port", String.valueOf(inboundPort),
-        "--inbound-address", "127.0.0.1", "--app-port", String.valueOf(echo(i).port()),
-        "--identity", "default/echo-v" + i, "--xds-server", "127.0.0.1:" + controlPlane.xdsPort(),
+        "--inbound-address", "127.0.0.1", "--app-port", String.valueOf(appPort),
+        "--identity", identity, "--xds-server", "127.0.0.1:" + xdsPort,
         "--inbound-tls", mode.yamlName(), "--admin-port", String.valueOf(adminPort)};
   }
 
@@ -138,14 +148,15 @@ final class Mesh implements AutoCloseable {
     old.process().destroy();
     old.process().waitFor();
     Path log = old.log().resolveSibling(old.log().getFileName() + ".restarted");
-    Process process = Launcher.start(log, sidecarArgs(i, old.inboundPort(), old.adminPort(), mode));
+    Process process = Launcher.start(log, sidecarArgs(old.inboundPort(), old.adminPort(), echo(i).port(),
+        "default/echo-v" + i, controlPlane.xdsPort(), mode));
     Sidecar restarted = new Sidecar(process, old.inboundPort(), old.adminPort(), log);
     sidecars.set(i - 1, restarted);
     awaitSidecar(restarted);
     return System.nanoTime();
   }
 
-  private static void awaitSidecar(Sidecar sidecar) throws InterruptedException, IOException {
+  static void awaitSidecar(Sidecar sidecar) throws InterruptedException, IOException {
     try {
       Launcher.awaitPort(sidecar.inboundPort(), SIDECAR_START);
     } catch (AssertionError e) {

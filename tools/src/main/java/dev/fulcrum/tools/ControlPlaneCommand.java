@@ -1,6 +1,7 @@
 package dev.fulcrum.tools;
 
 import dev.fulcrum.api.link.LinkYaml;
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlane;
@@ -122,6 +123,11 @@ public final class ControlPlaneCommand implements Callable<Integer> {
           + " with --proxy-otlp-endpoint.")
   Double proxyTraceSampling;
 
+  @Option(names = "--default-inbound-tls", paramLabel = "strict|permissive",
+      description = "Mode of injected proxies' inbound sides where neither the pod's annotation nor its namespace's label"
+          + " fulcrum.io/inbound-tls sets one (default: permissive).")
+  String defaultInboundTls;
+
   @Option(names = "--identity-dir", paramLabel = "DIR",
       description = "File mode: serve workload identities (mTLS certificates), from a CA kept in DIR: made there at"
           + " first start, reused afterwards. It certifies whatever identity a local caller asks for (development mode).")
@@ -218,6 +224,9 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     if (webhookCert != null || webhookKey != null) {
       throw new UsageException("--webhook-cert and --webhook-key: only with --webhook-port");
     }
+    if (defaultInboundTls != null) {
+      throw new UsageException("--default-inbound-tls: only with --webhook-port (it is the injector's default)");
+    }
     return config;
   }
 
@@ -234,7 +243,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
         new SidecarSettings(proxyImage, HostPort.parse("--proxy-xds-server", proxyXdsServer).toString(),
             proxyOutboundPort, proxyAdminPort, proxyOtlpEndpoint(), proxyTraceSampling(),
             // Identities for injected proxies where this control plane issues them.
-            source.kubernetes || identityDir != null));
+            source.kubernetes || identityDir != null, defaultInboundTls()));
+  }
+
+  private InboundTls defaultInboundTls() {
+    return defaultInboundTls == null ? InboundTls.DEFAULT : InboundTls.of(defaultInboundTls.trim()).orElseThrow(() ->
+        new UsageException("--default-inbound-tls: '" + defaultInboundTls + "' is neither strict nor permissive"));
   }
 
   /** Checked here: a URL the proxies could not use would make every injected proxy fail to start. */

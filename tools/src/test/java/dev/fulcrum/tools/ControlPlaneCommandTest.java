@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.injection.SidecarSettings;
 import dev.fulcrum.controlplane.injection.WebhookConfig;
@@ -76,7 +77,7 @@ class ControlPlaneCommandTest {
     WebhookConfig webhook = config(withWebhook("--proxy-otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",
         "--proxy-trace-sampling", "0.05")).webhook().orElseThrow();
     assertEquals(new SidecarSettings("fulcrum/proxy:0.1.0", "fulcrum-control-plane.fulcrum-system.svc:18000", 15001, 9990,
-        Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05, true), webhook.sidecar());
+        Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05, true, InboundTls.PERMISSIVE), webhook.sidecar());
     assertEquals("--proxy-otlp-endpoint: 'otel-collector:4318' is not an http(s) URL", assertThrows(UsageException.class,
         () -> config(withWebhook("--proxy-otlp-endpoint", "otel-collector:4318"))).getMessage());
     assertEquals("--proxy-trace-sampling: only with --proxy-otlp-endpoint", assertThrows(UsageException.class,
@@ -84,6 +85,17 @@ class ControlPlaneCommandTest {
     assertEquals("--proxy-trace-sampling: 2.0 is not between 0 and 1", assertThrows(UsageException.class,
         () -> config(withWebhook("--proxy-otlp-endpoint", "http://c:4318/v1/traces", "--proxy-trace-sampling", "2")))
         .getMessage());
+  }
+
+  @Test
+  void theInjectorsDefaultInboundModeIsAFlag() throws Exception {
+    assertEquals(InboundTls.STRICT, config(withWebhook("--default-inbound-tls", "strict")).webhook().orElseThrow()
+        .sidecar().inboundTls());
+    assertEquals("--default-inbound-tls: 'mutual' is neither strict nor permissive", assertThrows(UsageException.class,
+        () -> config(withWebhook("--default-inbound-tls", "mutual"))).getMessage());
+    assertEquals("--default-inbound-tls: only with --webhook-port (it is the injector's default)",
+        assertThrows(UsageException.class, () -> config("--kubernetes", "--default-inbound-tls", "strict"))
+            .getMessage());
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Whether a pod gets a proxy, and on which ports (pure). The pod's own annotations win over its
- * namespace's label; a pod that already has the proxy never gets a second one.
+ * Whether a pod gets a proxy, and on which ports (pure, given its namespace's labels). The pod's own
+ * annotations win over its namespace's label, and that over the control plane's default; a pod that
+ * already has the proxy never gets a second one.
  */
 public final class InjectionPolicy {
   public static final String INJECT = "fulcrum.io/inject";
@@ -43,12 +44,14 @@ public final class InjectionPolicy {
   /** The application's port the inbound side forwards to (default: the first container's first port). */
   public static final String APP_PORT = "fulcrum.io/app-port";
   /** Kubernetes' default service account, a pod's when it names none. */
-  static final String DEFAULT_SERVICE_ACCOUNT = "default";
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
   private final SidecarSettings settings;
+  private final NamespaceLabels namespaceLabels;
 
-  public InjectionPolicy(SidecarSettings settings) {
+  public InjectionPolicy(SidecarSettings settings, NamespaceLabels namespaceLabels) {
     this.settings = settings;
+    this.namespaceLabels = namespaceLabels;
   }
 
   /** {@code namespace}: the pod's, as the admission request says it (a new pod's metadata may not). */
@@ -113,9 +116,15 @@ public final class InjectionPolicy {
       }
     }
     String inboundTlsValue = annotations.get(InboundTls.ANNOTATION);
-    Optional<InboundTls> inboundTls = inboundTlsValue == null ? Optional.of(InboundTls.DEFAULT) : InboundTls.of(inboundTlsValue.trim());
+    String inboundTlsSource = "annotation " + InboundTls.ANNOTATION;
+    if (inboundTlsValue == null) {
+      inboundTlsValue = namespaceLabels.of(namespace).get(InboundTls.ANNOTATION);
+      inboundTlsSource = "namespace " + namespace + "'s label " + InboundTls.ANNOTATION;
+    }
+    Optional<InboundTls> inboundTls = inboundTlsValue == null ? Optional.of(settings.inboundTls())
+        : InboundTls.of(inboundTlsValue.trim());
     if (inboundTls.isEmpty()) {
-      return new Decision.Warn(InboundTls.ANNOTATION + ": '" + inboundTlsValue + "' is neither "
+      return new Decision.Warn(inboundTlsSource + ": '" + inboundTlsValue + "' is neither "
           + InboundTls.STRICT.yamlName() + " nor " + InboundTls.PERMISSIVE.yamlName() + "; no proxy injected");
     }
     // An application that listens on no port has no callers to take: an outbound side alone.
@@ -184,7 +193,7 @@ public final class InjectionPolicy {
    * A list as the pod has it: fabric8 reads a missing list as empty, but an explicit
    * {@code null} as null.
    */
-  static <T> List<T> orEmpty(List<T> list) {
+  public static <T> List<T> orEmpty(List<T> list) {
     return list == null ? List.of() : list;
   }
 

@@ -17,11 +17,13 @@ public final class InjectionWebhook implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InjectionWebhook.class);
 
   private final ControlPlaneConfig config;
+  private final NamespaceLabels namespaceLabels;
   private WebhookServer server;
 
   @Inject
-  InjectionWebhook(ControlPlaneConfig config) {
+  InjectionWebhook(ControlPlaneConfig config, NamespaceLabels namespaceLabels) {
     this.config = config;
+    this.namespaceLabels = namespaceLabels;
   }
 
   /** Throws {@link IllegalStateException}, one line, when the certificate or key cannot be used. */
@@ -30,14 +32,14 @@ public final class InjectionWebhook implements AutoCloseable {
       return;
     }
     WebhookConfig webhook = config.webhook().get();
-    AdmissionHandler handler = new AdmissionHandler(new SidecarInjector(webhook.sidecar()));
+    AdmissionHandler handler = new AdmissionHandler(new SidecarInjector(webhook.sidecar(), namespaceLabels));
     handler.warmUp();
     WebhookServer starting = new WebhookServer(handler);
     starting.start(webhook.address(), PemTls.serverContext(webhook.certificate(), webhook.privateKey()));
     server = starting;
-    log.info("sidecar injection webhook on https://{}:{}{} (injecting {}, xDS at {})",
+    log.info("sidecar injection webhook on https://{}:{}{} (injecting {}, xDS at {}, inbound TLS {} by default)",
         webhook.address().getHostString(), server.port(), OptIn.POD.path(), webhook.sidecar().image(),
-        webhook.sidecar().xdsServer());
+        webhook.sidecar().xdsServer(), webhook.sidecar().inboundTls().yamlName());
   }
 
   public synchronized OptionalInt port() {

@@ -24,9 +24,14 @@ public final class SidecarInjector {
   private final SidecarSettings settings;
   private final InjectionPolicy policy;
 
+  /** For pods whose namespaces carry no label it reads. */
   public SidecarInjector(SidecarSettings settings) {
+    this(settings, NamespaceLabels.NONE);
+  }
+
+  public SidecarInjector(SidecarSettings settings, NamespaceLabels namespaceLabels) {
     this.settings = settings;
-    this.policy = new InjectionPolicy(settings);
+    this.policy = new InjectionPolicy(settings, namespaceLabels);
   }
 
   /** The decision, and when it is to inject, the operations that do it. */

@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
 import dev.fulcrum.contract.AdminPaths;
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
 import java.util.Optional;
 
@@ -18,18 +19,26 @@ import java.util.Optional;
  * @param traceSampling the share of calls without a trace that start one (their {@code --trace-sampling})
  * @param identity whether the control plane issues identities (it does in Kubernetes, and in file
  *     mode with {@code --identity-dir}): then injected proxies get one, and an inbound side
+ * @param inboundTls the inbound side's mode where neither the pod's annotation nor its namespace's
+ *     label sets one (the control plane's {@code --default-inbound-tls})
  */
 public record SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort,
-    Optional<String> otlpEndpoint, double traceSampling, boolean identity) {
+    Optional<String> otlpEndpoint, double traceSampling, boolean identity, InboundTls inboundTls) {
 
-  /** Injected proxies that trace nothing, with identities. */
+  /** Injected proxies that trace nothing, with identities, permissive unless told otherwise. */
   public SidecarSettings(String image, String xdsServer, int outboundPort, int adminPort) {
-    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING, true);
+    this(image, xdsServer, outboundPort, adminPort, Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING, true,
+        InboundTls.DEFAULT);
   }
 
   /** The same, injecting proxies with or without an identity. */
   public SidecarSettings withIdentity(boolean identity) {
-    return new SidecarSettings(image, xdsServer, outboundPort, adminPort, otlpEndpoint, traceSampling, identity);
+    return new SidecarSettings(image, xdsServer, outboundPort, adminPort, otlpEndpoint, traceSampling, identity, inboundTls);
+  }
+
+  /** The same, with another default mode for inbound sides. */
+  public SidecarSettings withInboundTls(InboundTls inboundTls) {
+    return new SidecarSettings(image, xdsServer, outboundPort, adminPort, otlpEndpoint, traceSampling, identity, inboundTls);
   }
 
   public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";

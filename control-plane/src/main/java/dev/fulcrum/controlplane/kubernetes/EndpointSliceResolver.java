@@ -5,6 +5,8 @@ import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.Target;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
@@ -22,15 +24,27 @@ import java.util.stream.Collectors;
  * qualifies it) and a port of that Service; its endpoints are the addresses of the EndpointSlices
  * labelled with the Service's name, at the port the slices give for that Service port (its
  * {@code targetPort}, by number or by name, resolved per pod). Ready endpoints take calls; serving
- * but terminating ones are sent as draining; the rest are left out.
+ * but terminating ones are sent as draining; the rest are left out. An endpoint whose pod
+ * ({@code targetRef}) has Fulcrum's sidecar is meshed: it carries the sidecar's inbound port and
+ * identity.
  */
 final class EndpointSliceResolver implements EndpointResolver {
   private final ClusterCache cache;
   private final KubernetesNames names;
+  private final Sidecars sidecars;
 
-  EndpointSliceResolver(ClusterCache cache, KubernetesNames names) {
+  /** The inbound side of a pod's sidecar, if the pod has one. Read from a cache: must not block. */
+  @FunctionalInterface
+  interface Sidecars {
+    Sidecars NONE = (namespace, pod) -> Optional.empty();
+
+    Optional<Endpoint.Inbound> inboundOf(String namespace, String pod);
+  }
+
+  EndpointSliceResolver(ClusterCache cache, KubernetesNames names, Sidecars sidecars) {
     this.cache = cache;
     this.names = names;
+    this.sidecars = sidecars;
   }
 
   @Override
@@ -40,11 +54,17 @@ final class EndpointSliceResolver implements EndpointResolver {
         "'" + target.name() + "' is not a Service name (name, name.namespace or name.namespace.svc.<cluster domain>)"));
     Service service = cache.service(name).orElseThrow(() ->
         new UnresolvedTargetException("Service " + name + " not found"));
-    return endpoints(service, target.port(), cache.endpointSlices(name));
+    return endpoints(service, target.port(), cache.endpointSlices(name), sidecars);
   }
 
-  /** The endpoints of {@code service}'s port {@code port} in {@code slices}. */
+  /** The endpoints of {@code service}'s port {@code port} in {@code slices}, none of them meshed. */
   static List<Endpoint> endpoints(Service service, int port, List<EndpointSlice> slices) throws UnresolvedTargetException {
+    return endpoints(service, port, slices, Sidecars.NONE);
+  }
+
+  /** The endpoints of {@code service}'s port {@code port} in {@code slices}, meshed where {@code sidecars} says. */
+  static List<Endpoint> endpoints(Service service, int port, List<EndpointSlice> slices, Sidecars sidecars)
+      throws UnresolvedTargetException {
     String name = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
     if ("ExternalName".equals(service.getSpec().getType())) {
       throw new UnresolvedTargetException("Service " + name + " is an ExternalName Service, which has no endpoints");
@@ -67,14 +87,25 @@ final class EndpointSliceResolver implements EndpointResolver {
         if (health.isEmpty() || endpoint.getAddresses() == null) {
           continue;
         }
+        Optional<Endpoint.Inbound> inbound = pod(endpoint.getTargetRef(), slice.getMetadata().getNamespace())
+            .flatMap(pod -> sidecars.inboundOf(pod.getNamespace(), pod.getName()));
         for (String address : endpoint.getAddresses()) {
           // One pod may appear in two slices for a moment during a rewrite: keep the healthier entry.
-          endpoints.merge(address, new Endpoint(address, endpointPort.get(), health.get()),
+          endpoints.merge(address, new Endpoint(address, endpointPort.get(), health.get(), inbound),
               (a, b) -> a.healthy() ? a : b);
         }
       }
     }
     return List.copyOf(endpoints.values());
+  }
+
+  /** The pod an endpoint is, with its namespace (a targetRef may leave it out: then the slice's). */
+  private static Optional<ObjectReference> pod(ObjectReference targetRef, String sliceNamespace) {
+    if (targetRef == null || !"Pod".equals(targetRef.getKind()) || targetRef.getName() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new ObjectReferenceBuilder(targetRef)
+        .withNamespace(Objects.requireNonNullElse(targetRef.getNamespace(), sliceNamespace)).build());
   }
 
   /**

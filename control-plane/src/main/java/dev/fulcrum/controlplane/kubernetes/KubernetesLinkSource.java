@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane.kubernetes;
 
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.injection.NamespaceLabels;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.ServiceAliases;
@@ -42,6 +43,7 @@ public final class KubernetesLinkSource implements LinkSource {
   private final Settings settings;
   private final ClusterCache cache;
   private final ProxyPods proxyPods;
+  private final NamespaceCache namespaces;
   private final KubernetesNames names;
   private final LinkDocuments documents;
   private final EndpointSliceResolver resolver;
@@ -60,9 +62,10 @@ public final class KubernetesLinkSource implements LinkSource {
     this.settings = settings;
     this.cache = new ClusterCache(client, settings.namespace());
     this.proxyPods = new ProxyPods(client, settings.namespace());
+    this.namespaces = new NamespaceCache(client, settings.namespace());
     this.names = new KubernetesNames(settings.clusterDomain());
     this.documents = new LinkDocuments(names, client.getKubernetesSerialization());
-    this.resolver = new EndpointSliceResolver(cache, names);
+    this.resolver = new EndpointSliceResolver(cache, names, proxyPods::inboundOf);
     this.statusWriter = new LinkStatusWriter(client, Clock.systemUTC());
   }
 
@@ -77,7 +80,10 @@ public final class KubernetesLinkSource implements LinkSource {
       }
     }, settings.syncTimeout());
     synced = true; // events from here on are delivered; those before are in the first delivery
-    proxyPods.start();
+    // Best effort (see ProxyPods): until the pods are listed, endpoints read as not meshed, reached
+    // in plaintext at their application ports, which their sidecars leave open.
+    proxyPods.start(coalescer::changed);
+    namespaces.start();
     log.info("watching Links, Services and EndpointSlices in {}", settings.namespace().map(ns -> "namespace " + ns).orElse("all namespaces"));
     delivery.submit(() -> deliver(onChange)).get(); // the first delivery before start returns
   }
@@ -108,6 +114,11 @@ public final class KubernetesLinkSource implements LinkSource {
   }
 
   @Override
+  public NamespaceLabels namespaceLabels() {
+    return namespaces;
+  }
+
+  @Override
   public void reconciled(MeshModel model) {
     statusWriter.write(delivered, model); // the Links this model was built from, not newer ones
   }
@@ -122,6 +133,7 @@ public final class KubernetesLinkSource implements LinkSource {
     delivery.shutdownNow();
     cache.close();
     proxyPods.close();
+    namespaces.close();
     statusWriter.close();
   }
 }

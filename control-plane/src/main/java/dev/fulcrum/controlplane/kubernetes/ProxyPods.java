@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.kubernetes;
 import com.google.common.net.HostAndPort;
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.injection.ProxyContainer;
+import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.source.KnownProxy;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,13 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running pods that have Fulcrum's proxy (the injector labels them {@value InjectionPolicy#PROXY_LABEL}),
- * and where each proxy's admin endpoint answers: the pod's IP and the proxy's
- * {@value ProxyContainer#ADMIN_PORT_NAME} port. With two control plane replicas each proxy's ADS
+ * where each proxy's admin endpoint answers (the pod's IP and the proxy's
+ * {@value ProxyContainer#ADMIN_PORT_NAME} port), and which endpoints are meshed (their pods' inbound sides). With two control plane replicas each proxy's ADS
  * stream goes to one of them; this is how the other sees it too.
  *
  * <p>Best effort, unlike the Links' informers: the control plane starts without waiting for the
  * list, and one that may not list pods (an older RBAC) serves as before, its dashboard showing the
- * proxies connected to it.
+ * proxies connected to it, and every endpoint reached in plaintext at its application port.
  */
 final class ProxyPods implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyPods.class);
@@ -38,8 +39,29 @@ final class ProxyPods implements AutoCloseable {
     informer.exceptionHandler(new KeepTrying());
   }
 
-  void start() {
+  /** Starts watching, calling {@code onChange} when a pod's sidecar appears, goes, or moves its inbound side. */
+  void start(Runnable onChange) {
+    informer.addEventHandler(new ChangeTrigger<>(ProxyPods::inbound, onChange));
     informer.start();
+  }
+
+  /** The inbound side of the sidecar of the pod {@code namespace/name}, if it has one. */
+  Optional<Endpoint.Inbound> inboundOf(String namespace, String name) {
+    return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name)).flatMap(ProxyPods::inbound);
+  }
+
+  /**
+   * A pod's sidecar's inbound side: the proxy's {@value ProxyContainer#INBOUND_PORT_NAME} port and
+   * the identity it proves, the pod's service account, as the injector gave it.
+   */
+  static Optional<Endpoint.Inbound> inbound(Pod pod) {
+    String account = pod.getSpec().getServiceAccountName() == null || pod.getSpec().getServiceAccountName().isEmpty()
+        ? InjectionPolicy.DEFAULT_SERVICE_ACCOUNT : pod.getSpec().getServiceAccountName();
+    return ProxyContainer.find(pod.getSpec())
+        .flatMap(container -> InjectionPolicy.orEmpty(container.getPorts()).stream()
+            .filter(port -> ProxyContainer.INBOUND_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
+            .findFirst())
+        .map(port -> new Endpoint.Inbound(port.getContainerPort(), pod.getMetadata().getNamespace() + "/" + account));
   }
 
   /** Whether the informer is watching now (after its first listing, while the API server answers). */

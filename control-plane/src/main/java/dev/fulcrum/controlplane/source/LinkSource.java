@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.source;
 
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.injection.NamespaceLabels;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.ServiceAliases;
@@ -36,6 +37,11 @@ public interface LinkSource extends AutoCloseable {
    */
   default List<KnownProxy> knownProxies() {
     return List.of();
+  }
+
+  /** The labels of the namespaces this source sees, for the injector; none unless it sees namespaces. */
+  default NamespaceLabels namespaceLabels() {
+    return NamespaceLabels.NONE;
   }
 
   /**

@@ -56,6 +56,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.inject.Inject;
 import javax.inject.Named;
 
@@ -110,8 +111,10 @@ public final class XdsTranslator {
       model.aliasesOf(link).forEach(alias -> listeners.put(alias.toString(), listener(alias.toString(), name)));
       routes.put(name, withAliases(routeConfiguration(link, linkClusters), model.aliasesOf(link)));
       linkClusters.forEach((cluster, targets) -> {
-        clusters.put(cluster, withTls(cluster(cluster, link.strategy(), link.policy().retryBudget()), targets));
-        endpoints.put(cluster, loadAssignment(cluster, targets, model));
+        boolean viaInbound = everyEndpointMeshed(targets, model);
+        clusters.put(cluster, withTls(cluster(cluster, link.strategy(), link.policy().retryBudget()),
+            identities(targets, model, viaInbound)));
+        endpoints.put(cluster, loadAssignment(cluster, targets, model, viaInbound));
       });
     }
     return new XdsResources(listeners, routes, clusters, endpoints);
@@ -239,13 +242,38 @@ public final class XdsTranslator {
   }
 
   /**
-   * A cluster of meshed targets (all of them, or none: the validator sees to it) with mTLS (gRFC
-   * A29): the client's certificate and the trust anchors from the mesh's certificate provider, and
-   * the server's certificate must name one of the targets' identities (an exact URI SAN).
+   * Whether the cluster's endpoints are reached through their sidecars' inbound sides: when every
+   * one has a sidecar (Kubernetes: the EndpointSlice's pod was injected). TLS is per cluster, so a
+   * service part of whose pods have no sidecar yet (while it is adopted) is reached in plaintext,
+   * at its application ports, until the last one has.
    */
-  Cluster withTls(Cluster cluster, List<Target> targets) {
-    List<String> identities = targets.stream().flatMap(target -> target.identity().stream())
-        .map(workload -> SpiffeId.ofWorkload(workload, trustDomain).toString()).distinct().sorted().toList();
+  static boolean everyEndpointMeshed(List<Target> targets, MeshModel model) {
+    List<Endpoint> all = targets.stream().flatMap(target -> model.endpointsOf(target).stream()).toList();
+    return !all.isEmpty() && all.stream().allMatch(endpoint -> endpoint.inbound().isPresent());
+  }
+
+  /**
+   * The identities the cluster's servers may prove ({@code NAMESPACE/SERVICEACCOUNT}): those its
+   * targets name (file mode; the validator sees that all or none do), and, reached through their
+   * inbound sides, those of its endpoints' sidecars. None: plaintext.
+   */
+  static List<String> identities(List<Target> targets, MeshModel model, boolean viaInbound) {
+    Stream<String> named = targets.stream().flatMap(target -> target.identity().stream());
+    Stream<String> meshed = viaInbound
+        ? targets.stream().flatMap(target -> model.endpointsOf(target).stream())
+            .flatMap(endpoint -> endpoint.inbound().map(Endpoint.Inbound::identity).stream())
+        : Stream.empty();
+    return Stream.concat(named, meshed).distinct().sorted().toList();
+  }
+
+  /**
+   * A cluster of meshed servers with mTLS (gRFC A29): the client's certificate and the trust
+   * anchors from the mesh's certificate provider, and the server's certificate must name one of
+   * {@code workloads} (an exact URI SAN).
+   */
+  Cluster withTls(Cluster cluster, List<String> workloads) {
+    List<String> identities = workloads.stream()
+        .map(workload -> SpiffeId.ofWorkload(workload, trustDomain).toString()).toList();
     if (identities.isEmpty()) {
       return cluster;
     }
@@ -287,14 +315,18 @@ public final class XdsTranslator {
     return TypedExtensionConfig.newBuilder().setName(name).setTypedConfig(Any.pack(config)).build();
   }
 
-  static ClusterLoadAssignment loadAssignment(String name, List<Target> targets, MeshModel model) {
+  /** {@code viaInbound}: each endpoint at its sidecar's inbound port rather than its application's. */
+  static ClusterLoadAssignment loadAssignment(String name, List<Target> targets, MeshModel model, boolean viaInbound) {
     LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
         // grpc-xds silently drops a locality without a weight.
         .setLoadBalancingWeight(UInt32Value.of(1));
     // Two targets may resolve to one address; grpc-xds rejects a cluster that lists one twice.
     Map<String, Endpoint> unique = new LinkedHashMap<>();
-    targets.forEach(target -> model.endpointsOf(target).forEach(endpoint ->
-        unique.merge(endpoint.address() + ":" + endpoint.port(), endpoint, (a, b) -> a.healthy() ? a : b)));
+    targets.forEach(target -> model.endpointsOf(target).forEach(endpoint -> {
+      Endpoint reached = viaInbound ? new Endpoint(endpoint.address(), endpoint.inbound().orElseThrow().port(), endpoint.health())
+          : endpoint;
+      unique.merge(reached.address() + ":" + reached.port(), reached, (a, b) -> a.healthy() ? a : b);
+    }));
     for (Endpoint endpoint : unique.values()) {
       locality.addLbEndpoints(LbEndpoint.newBuilder()
           // grpc-xds sends no new calls to a DRAINING endpoint; calls in flight finish.

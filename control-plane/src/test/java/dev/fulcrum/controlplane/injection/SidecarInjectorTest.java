@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -77,6 +79,10 @@ class SidecarInjectorTest {
   // --- identity and the inbound side ---
 
   private Container identityProxy(String yaml, String namespace) {
+    return identityProxy(withIdentity, yaml, namespace);
+  }
+
+  private Container identityProxy(SidecarInjector withIdentity, String yaml, String namespace) {
     Injection injection = withIdentity.inject(pod(yaml), OptIn.POD, namespace);
     assertInstanceOf(Decision.Inject.class, injection.decision(), String.valueOf(injection.decision()));
     Pod result = apply(injection.patch(), yaml);
@@ -121,6 +127,24 @@ class SidecarInjectorTest {
   }
 
   @Test
+  void theInboundModeIsThePodsAnnotationElseItsNamespacesLabelElseTheControlPlanesDefault() {
+    NamespaceLabels labels = namespace -> namespace.equals("payments")
+        ? Map.of(InboundTls.ANNOTATION, "strict") : namespace.equals("shop") ? Map.of(InboundTls.ANNOTATION, "lax") : Map.of();
+    SidecarInjector permissiveByDefault = new SidecarInjector(SidecarSettings.defaults(), labels);
+    SidecarInjector strictByDefault = new SidecarInjector(SidecarSettings.defaults().withInboundTls(InboundTls.STRICT), labels);
+    String permissivePod = ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/inbound-tls: permissive");
+    assertEquals("strict", flag(identityProxy(permissiveByDefault, ANNOTATED, "payments"), ProxyFlags.INBOUND_TLS),
+        "the namespace's label");
+    assertEquals("permissive", flag(identityProxy(permissiveByDefault, permissivePod, "payments"), ProxyFlags.INBOUND_TLS),
+        "the pod's annotation over its namespace's label");
+    assertEquals("permissive", flag(identityProxy(permissiveByDefault, ANNOTATED, "default"), ProxyFlags.INBOUND_TLS));
+    assertEquals("strict", flag(identityProxy(strictByDefault, ANNOTATED, "default"), ProxyFlags.INBOUND_TLS),
+        "the control plane's default");
+    assertEquals(new Decision.Warn("namespace shop's label fulcrum.io/inbound-tls: 'lax' is neither strict nor permissive;"
+        + " no proxy injected"), permissiveByDefault.inject(pod(ANNOTATED), OptIn.POD, "shop").decision());
+  }
+
+  @Test
   void aPodListeningOnNoPortGetsNoInboundSide() {
     Container proxy = identityProxy(ANNOTATED.replace("    ports: [{containerPort: 8080}]\n", ""), "default");
     assertEquals(null, flag(proxy, dev.fulcrum.contract.ProxyFlags.INBOUND_PORT));
@@ -131,8 +155,8 @@ class SidecarInjectorTest {
   void aBadInboundAnnotationIsAWarningAndNoProxy() {
     Injection injection = withIdentity.inject(pod(ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/inbound-tls: lenient")),
         OptIn.POD, "default");
-    assertEquals(new Decision.Warn("fulcrum.io/inbound-tls: 'lenient' is neither strict nor permissive; no proxy injected"),
-        injection.decision());
+    assertEquals(new Decision.Warn("annotation fulcrum.io/inbound-tls: 'lenient' is neither strict nor permissive;"
+        + " no proxy injected"), injection.decision());
     Injection clash = withIdentity.inject(pod(ANNOTATED.replace("team: payments", "team: payments, fulcrum.io/inbound-port: '9990'")),
         OptIn.POD, "default");
     assertEquals(new Decision.Warn("the proxy's admin and inbound ports are both 9990; no proxy injected"), clash.decision());
@@ -327,7 +351,7 @@ class SidecarInjectorTest {
   void withACollectorInjectedProxiesTrace() {
     SidecarInjector tracing = new SidecarInjector(new SidecarSettings(SidecarSettings.DEFAULT_IMAGE,
         SidecarSettings.DEFAULT_XDS_SERVER, 15001, 9990, Optional.of("http://otel-collector.observability:4318/v1/traces"), 0.05,
-        false));
+        false, InboundTls.DEFAULT));
     Pod result = apply(tracing.inject(pod(ANNOTATED), OptIn.POD).patch(), ANNOTATED);
     Container proxy = proxy();
     proxy.getArgs().addAll(List.of("--otlp-endpoint", "http://otel-collector.observability:4318/v1/traces",

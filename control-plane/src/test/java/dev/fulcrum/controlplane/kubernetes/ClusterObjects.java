@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.kubernetes;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -21,8 +22,12 @@ final class ClusterObjects {
 
   private ClusterObjects() {}
 
-  /** One endpoint of a slice: its address and conditions. */
-  record Pod(String address, EndpointConditions conditions) {}
+  /** One endpoint of a slice: its address and conditions, and the pod it is ({@code targetRef}) if named. */
+  record Pod(String address, EndpointConditions conditions, String name) {
+    Pod(String address, EndpointConditions conditions) {
+      this(address, conditions, null);
+    }
+  }
 
   static Pod pod(String address) {
     return new Pod(address, READY);
@@ -49,6 +54,8 @@ final class ClusterObjects {
         .withEndpoints(Arrays.stream(pods).map(pod -> new EndpointBuilder()
             .withAddresses(pod.address())
             .withConditions(pod.conditions())
+            .withTargetRef(pod.name() == null ? null
+                : new ObjectReferenceBuilder().withKind("Pod").withName(pod.name()).build())
             .build()).toList())
         .build();
   }

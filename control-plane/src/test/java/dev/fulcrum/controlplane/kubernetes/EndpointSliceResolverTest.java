@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.kubernetes;
 
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.NOT_READY;
+import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.READY;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.TERMINATING;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.pod;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.port;
@@ -59,6 +60,20 @@ class EndpointSliceResolverTest {
         slice("default", "grpc", "old", "grpc", 8443, new Pod("10.0.0.1", TERMINATING)),
         slice("default", "grpc", "new", "grpc", 8443, pod("10.0.0.1")));
     assertEquals(List.of(new Endpoint("10.0.0.1", 8443)), EndpointSliceResolver.endpoints(GRPC, 7001, slices));
+  }
+
+  @Test
+  void anEndpointWhosePodHasASidecarIsMeshed() throws Exception {
+    List<EndpointSlice> slices = List.of(slice("shop", "grpc", "grpc-a", "grpc", 8443,
+        new Pod("10.0.0.1", READY, "grpc-7f9c-a"), new Pod("10.0.0.2", READY, "grpc-7f9c-b"), pod("10.0.0.3")));
+    EndpointSliceResolver.Sidecars sidecars = (namespace, pod) -> namespace.equals("shop") && pod.equals("grpc-7f9c-a")
+        ? Optional.of(new Endpoint.Inbound(4143, "shop/grpc")) : Optional.empty();
+    assertEquals(List.of(
+            new Endpoint("10.0.0.1", 8443, Health.HEALTHY, Optional.of(new Endpoint.Inbound(4143, "shop/grpc"))),
+            new Endpoint("10.0.0.2", 8443), new Endpoint("10.0.0.3", 8443)),
+        EndpointSliceResolver.endpoints(service("shop", "grpc", port("grpc", 7001, new IntOrString("grpc-port"))), 7001,
+            slices, sidecars),
+        "the pod is looked up in the slice's namespace; pods without a sidecar, or unnamed, are not meshed");
   }
 
   @Test

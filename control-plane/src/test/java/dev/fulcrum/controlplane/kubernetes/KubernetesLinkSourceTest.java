@@ -1,5 +1,7 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import dev.fulcrum.controlplane.injection.InjectionPolicy;
+import dev.fulcrum.controlplane.injection.ProxyContainer;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.NOT_READY;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.TERMINATING;
 import static dev.fulcrum.controlplane.kubernetes.ClusterObjects.pod;
@@ -105,6 +107,24 @@ class KubernetesLinkSourceTest {
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     Await.until(condition, Duration.ofSeconds(5), what);
+  }
+
+  @Test
+  void anEndpointWhosePodGetsASidecarIsMeshedFromThen() throws Exception {
+    api.admin.resource(slice("default", "grpc-service-v2", "v2-a", "grpc", 8002,
+        new ClusterObjects.Pod("10.0.2.1", ClusterObjects.READY, "v2-pod"))).update();
+    startSource();
+    assertEquals(List.of(new Endpoint("10.0.2.1", 8002)), model().endpointsOf(V2));
+    api.admin.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withNamespace("default").withName("v2-pod")
+          .addToLabels(InjectionPolicy.PROXY_LABEL, InjectionPolicy.INJECTED).endMetadata()
+        .withNewSpec().withServiceAccountName("echo-v2")
+          .addNewContainer().withName("app").withImage("example/echo:1").endContainer()
+          .addNewContainer().withName(ProxyContainer.NAME).withImage("fulcrum/proxy:0.1.0")
+            .addNewPort().withName(ProxyContainer.INBOUND_PORT_NAME).withContainerPort(4143).endPort().endContainer()
+        .endSpec().build()).create();
+    await(() -> model().endpointsOf(V2).equals(List.of(new Endpoint("10.0.2.1", 8002, Endpoint.Health.HEALTHY,
+        Optional.of(new Endpoint.Inbound(4143, "default/echo-v2"))))), "the endpoint meshed once its pod has a sidecar");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
+import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.source.KnownProxy;
 import dev.fulcrum.testing.Await;
 import io.fabric8.kubernetes.api.model.Container;
@@ -67,7 +68,7 @@ class ProxyPodsTest {
     // Not labelled by the injector: not watched at all.
     create(pod("shop", "other", "10.0.3.8").editMetadata().withLabels(null).endMetadata().build());
     pods = new ProxyPods(api.newClient(), Optional.empty());
-    pods.start();
+    pods.start(() -> {});
     List<KnownProxy> expected = List.of(new KnownProxy("default/job-x1", "10.0.4.2:16002"),
         new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"));
     await(() -> pods.list().equals(expected), "the two running proxies");
@@ -85,9 +86,44 @@ class ProxyPodsTest {
     create(pod("shop", "client-7d9f", "10.0.3.7").build());
     create(pod("default", "client-1", "10.0.4.7").build());
     pods = new ProxyPods(api.newClient(), Optional.of("shop"));
-    pods.start();
+    pods.start(() -> {});
     await(() -> pods.list().equals(List.of(new KnownProxy("shop/client-7d9f", "10.0.3.7:9990"))),
         "shop's proxy alone");
+  }
+
+  @Test
+  void aPodsSidecarIsItsInboundPortAndServiceAccountAndItsComingAndGoingIsAChange() throws Exception {
+    Container meshed = new ContainerBuilder(proxy(9990)).addNewPort().withName("fulcrum-inbound").withContainerPort(4143)
+        .endPort().build();
+    create(pod("shop", "grpc-a", "10.0.3.7").editSpec().withServiceAccountName("grpc").withContainers(app(), meshed)
+        .endSpec().build());
+    create(pod("shop", "outbound-only", "10.0.3.8").build());
+    java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+    pods = new ProxyPods(api.newClient(), Optional.empty());
+    pods.start(changes::incrementAndGet);
+    await(() -> pods.inboundOf("shop", "grpc-a").isPresent(), "the meshed pod");
+    await(pods::watching, "the watch");
+    assertEquals(Optional.of(new Endpoint.Inbound(4143, "shop/grpc")), pods.inboundOf("shop", "grpc-a"));
+    assertEquals(Optional.empty(), pods.inboundOf("shop", "outbound-only"), "a proxy without an inbound side");
+    assertEquals(Optional.empty(), pods.inboundOf("shop", "missing"));
+
+    int before = changes.get();
+    create(pod("shop", "grpc-b", "10.0.3.9").editSpec().withContainers(app(), meshed).endSpec().build());
+    await(() -> pods.inboundOf("shop", "grpc-b").isPresent(), "the second meshed pod");
+    assertEquals(Optional.of(new Endpoint.Inbound(4143, "shop/default")), pods.inboundOf("shop", "grpc-b"),
+        "no serviceAccountName: Kubernetes' default");
+    await(() -> changes.get() > before, "a change for the new pod");
+  }
+
+  @Test
+  void aPodsStatusChangingIsNoChangeOfItsSidecar() {
+    Container meshed = new ContainerBuilder(proxy(9990)).addNewPort().withName("fulcrum-inbound").withContainerPort(4143)
+        .endPort().build();
+    Pod pending = pod("shop", "grpc-a", null).editSpec().withContainers(app(), meshed).endSpec().build();
+    Pod running = new PodBuilder(pending).withNewStatus().withPhase("Running").withPodIP("10.0.3.7").endStatus().build();
+    // ProxyPods.inbound is what its ChangeTrigger compares: equal, so no rebuild for a status update.
+    assertEquals(ProxyPods.inbound(pending), ProxyPods.inbound(running));
+    assertEquals(Optional.of(new Endpoint.Inbound(4143, "shop/default")), ProxyPods.inbound(running));
   }
 
   @Test

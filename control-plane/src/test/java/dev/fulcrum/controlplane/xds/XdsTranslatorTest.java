@@ -171,6 +171,35 @@ class XdsTranslatorTest {
     assertEquals(2, resources.endpoints().get(SEED_NAME).getEndpoints(0).getLbEndpointsCount(), "endpoints as in plaintext");
   }
 
+  /** An endpoint whose pod has a sidecar: inbound port 4143, identity shop/NAME. */
+  private static Endpoint meshed(String address, int port, String account) {
+    return new Endpoint(address, port, Endpoint.Health.HEALTHY, Optional.of(new Endpoint.Inbound(4143, "shop/" + account)));
+  }
+
+  private static List<String> sans(Cluster cluster) throws Exception {
+    return cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class).getCommonTlsContext()
+        .getValidationContext().getMatchSubjectAltNamesList().stream().map(StringMatcher::getExact).toList();
+  }
+
+  @Test
+  void aClusterWhoseEndpointsAllHaveSidecarsIsReachedOverMtlsAtTheirInboundPorts() throws Exception {
+    XdsResources resources = translateLink(Fixtures.seedLink(), Map.of(
+        Seed.V1, List.of(meshed("10.0.0.1", 7001, "echo-v1")),
+        Seed.V2, List.of(meshed("10.0.0.2", 7002, "echo-v2"), meshed("10.0.0.3", 7002, "echo-v2"))));
+    assertEquals(List.of("spiffe://cluster.local/ns/shop/sa/echo-v1", "spiffe://cluster.local/ns/shop/sa/echo-v2"),
+        sans(resources.clusters().get(SEED_NAME)));
+    assertEquals(List.of("10.0.0.1:4143", "10.0.0.2:4143", "10.0.0.3:4143"),
+        addresses(resources.endpoints().get(SEED_NAME).getEndpoints(0)));
+  }
+
+  @Test
+  void whileOneEndpointHasNoSidecarTheClusterIsPlaintextAtTheApplicationsPorts() {
+    XdsResources resources = translateLink(Fixtures.seedLink(), Map.of(
+        Seed.V1, List.of(meshed("10.0.0.1", 7001, "echo-v1")), Seed.V2, List.of(new Endpoint("10.0.0.2", 7002))));
+    assertFalse(resources.clusters().get(SEED_NAME).hasTransportSocket());
+    assertEquals(List.of("10.0.0.1:7001", "10.0.0.2:7002"), addresses(resources.endpoints().get(SEED_NAME).getEndpoints(0)));
+  }
+
   @Test
   void aPlaintextClusterHasNoTransportSocket() {
     assertFalse(seed.clusters().get(SEED_NAME).hasTransportSocket());
