@@ -1,7 +1,9 @@
 package dev.fulcrum.controlplane.dashboard;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.http.HttpEndpoints;
+import dev.fulcrum.controlplane.ControlPlaneMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +16,8 @@ import javax.inject.Singleton;
  * The dashboard over HTTP: {@code /} a page that renders {@code /api/stats} every two seconds (no
  * external resources), {@code /api/stats} the mesh's stats as JSON. Answers from memory: it never
  * waits on a proxy. Also the kubelet's probes: {@code /live} (the process answers) and
- * {@code /ready} (it serves proxies), as the proxy's admin endpoint has them.
+ * {@code /ready} (it serves proxies), as the proxy's admin endpoint has them; and the control
+ * plane's own {@code /metrics} ({@link ControlPlaneMetrics}).
  */
 @Singleton
 public final class DashboardServer implements AutoCloseable {
@@ -24,14 +27,17 @@ public final class DashboardServer implements AutoCloseable {
   private final ProxyStatsCollector collector;
   private final StatsAggregator aggregator;
   private final DashboardJson json;
+  private final ControlPlaneMetrics metrics;
   private final byte[] page;
   private HttpServer server;
 
   @Inject
-  DashboardServer(ProxyStatsCollector collector, StatsAggregator aggregator, DashboardJson json) {
+  DashboardServer(ProxyStatsCollector collector, StatsAggregator aggregator, DashboardJson json,
+      ControlPlaneMetrics metrics) {
     this.collector = collector;
     this.aggregator = aggregator;
     this.json = json;
+    this.metrics = metrics;
     this.page = resource("dashboard.html");
   }
 
@@ -50,6 +56,7 @@ public final class DashboardServer implements AutoCloseable {
     server = HttpServer.create(address, 16);
     HttpEndpoints.probes(server, ready);
     HttpEndpoints.route(server, API_STATS, "application/json", () -> json.write(aggregator.aggregate(collector.polls())));
+    HttpEndpoints.route(server, AdminPaths.METRICS, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
     // "/" matches every path the others do not: only the page itself is served there.
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();

@@ -25,7 +25,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,7 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase impleme
   private static final Logger log = LoggerFactory.getLogger(IdentityService.class);
   private static final Context.Key<SocketAddress> CALLER = Context.key("fulcrum-identity-caller");
 
-  private final Supplier<CertificateAuthority> authority;
+  private final CurrentAuthority authority;
   private final CallerCheck callers;
   private final Duration lifetime;
   private final AtomicLong issued = new AtomicLong();
@@ -47,7 +46,7 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase impleme
   private final List<AutoCloseable> resources;
 
   /** {@code resources} (watches, clients) are closed with the service. */
-  public IdentityService(Supplier<CertificateAuthority> authority, CallerCheck callers, Duration lifetime,
+  public IdentityService(CurrentAuthority authority, CallerCheck callers, Duration lifetime,
       AutoCloseable... resources) {
     this.authority = authority;
     this.callers = callers;
@@ -137,6 +136,11 @@ public final class IdentityService extends IdentityGrpc.IdentityImplBase impleme
     refused.incrementAndGet();
     log.warn("identity: refused '{}' to {}: {}", request.getIdentity(), caller, why);
     response.onError(status.withDescription("fulcrum identity: " + why).asRuntimeException());
+  }
+
+  /** Versions of the issuer refused since start (a Secret that does not parse, or whose key is not its certificate's). */
+  public long issuerRejected() {
+    return authority.rejected();
   }
 
   /** Certificates issued since start. */

@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>A version that does not parse, whose key is not its certificate's, or whose issuer no anchor
  * signed is refused, logged naming the object and key, and counted; the last good CA serves on.
  */
-public final class IssuerSecret implements Supplier<CertificateAuthority>, AutoCloseable {
+public final class IssuerSecret implements CurrentAuthority, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IssuerSecret.class);
   public static final String DEFAULT_SECRET = "fulcrum-identity-issuer";
   public static final String DEFAULT_ANCHORS = "fulcrum-trust-anchors";
@@ -103,6 +102,7 @@ public final class IssuerSecret implements Supplier<CertificateAuthority>, AutoC
   }
 
   /** Versions refused since start (each logged). */
+  @Override
   public long rejected() {
     return rejected.get();
   }
