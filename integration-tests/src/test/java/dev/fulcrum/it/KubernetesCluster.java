@@ -2,12 +2,15 @@ package dev.fulcrum.it;
 
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml;
+import dev.fulcrum.controlplane.identity.IssuerSecret;
 import dev.fulcrum.controlplane.injection.InjectionPolicy;
 import dev.fulcrum.controlplane.injection.ProxyContainer;
 import dev.fulcrum.controlplane.kubernetes.ApiServerFaults;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -19,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -130,6 +134,35 @@ final class KubernetesCluster implements AutoCloseable {
         .withNewSpec().addNewContainer().withName("app").withImage("example/echo:1").endContainer().endSpec()
         .withNewStatus().withPhase("Running").endStatus()
         .build()).create();
+  }
+
+  /** The control plane's namespace, where its CA's objects are. */
+  static final String CONTROL_PLANE_NAMESPACE = "fulcrum-system";
+
+  /** The issuer Secret as cert-manager writes it: the issuer's PEM certificate and key, and its anchor. */
+  void issuerSecret(Path certificate, Path key, Path anchor) throws IOException {
+    kubectl.resource(new SecretBuilder()
+        .withNewMetadata().withNamespace(CONTROL_PLANE_NAMESPACE).withName(IssuerSecret.DEFAULT_SECRET).endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(Map.of(IssuerSecret.CERTIFICATE, base64(certificate), IssuerSecret.KEY, base64(key),
+            IssuerSecret.CA, base64(anchor)))
+        .build()).createOr(existing -> existing.update());
+  }
+
+  /** The trust-anchor ConfigMap: these anchors' PEM certificates, one bundle. */
+  void trustAnchors(Path... anchors) throws IOException {
+    StringBuilder bundle = new StringBuilder();
+    for (Path anchor : anchors) {
+      bundle.append(Files.readString(anchor));
+    }
+    kubectl.resource(new ConfigMapBuilder()
+        .withNewMetadata().withNamespace(CONTROL_PLANE_NAMESPACE).withName(IssuerSecret.DEFAULT_ANCHORS).endMetadata()
+        .withData(Map.of(IssuerSecret.ANCHOR_BUNDLE, bundle.toString()))
+        .build()).createOr(existing -> existing.update());
+  }
+
+  private static String base64(Path file) throws IOException {
+    return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
   /** A client for the control plane, of its own. */

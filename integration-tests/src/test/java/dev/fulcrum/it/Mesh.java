@@ -122,12 +122,19 @@ final class Mesh implements AutoCloseable {
   /**
    * An inbound sidecar process on 127.0.0.1 (free inbound and admin ports) in front of the
    * application on {@code appPort}, proving {@code identity}, certified by the control plane on
-   * {@code xdsPort}; {@link #awaitSidecar} waits for it to listen.
+   * {@code xdsPort}, with {@code more} flags; {@link #awaitSidecar} waits for it to listen.
    */
-  static Sidecar startSidecar(Path log, int appPort, String identity, int xdsPort, InboundTls mode) throws IOException {
-    int inboundPort = Launcher.freePort();
-    int adminPort = Launcher.freePort();
-    Process process = Launcher.start(log, sidecarArgs(inboundPort, adminPort, appPort, identity, xdsPort, mode));
+  static Sidecar startSidecar(Path log, int appPort, String identity, int xdsPort, InboundTls mode, String... more)
+      throws IOException {
+    return startSidecar(log, Launcher.freePort(), Launcher.freePort(), appPort, identity, xdsPort, mode, more);
+  }
+
+  /** The same, on these ports (a restart: a new process where the old one listened). */
+  static Sidecar startSidecar(Path log, int inboundPort, int adminPort, int appPort, String identity, int xdsPort,
+      InboundTls mode, String... more) throws IOException {
+    List<String> args = new ArrayList<>(List.of(sidecarArgs(inboundPort, adminPort, appPort, identity, xdsPort, mode)));
+    args.addAll(List.of(more));
+    Process process = Launcher.start(log, args.toArray(String[]::new));
     return new Sidecar(process, inboundPort, adminPort, log);
   }
 

@@ -33,10 +33,10 @@ public final class IssuerSecret implements CurrentAuthority, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IssuerSecret.class);
   public static final String DEFAULT_SECRET = "fulcrum-identity-issuer";
   public static final String DEFAULT_ANCHORS = "fulcrum-trust-anchors";
-  static final String CERTIFICATE = "tls.crt";
-  static final String KEY = "tls.key";
-  static final String CA = "ca.crt";
-  static final String ANCHOR_BUNDLE = "ca-bundle.crt";
+  public static final String CERTIFICATE = "tls.crt";
+  public static final String KEY = "tls.key";
+  public static final String CA = "ca.crt";
+  public static final String ANCHOR_BUNDLE = "ca-bundle.crt";
 
   private final String namespace;
   private final String secretName;

@@ -1,6 +1,8 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -42,6 +44,7 @@ public final class ApiServerFaults extends Dispatcher {
   /** The status that reads are refused with, or 0 while they are served. */
   private volatile int readsRefused;
   private volatile boolean startedAfresh;
+  private volatile boolean reviewsTokens;
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -54,6 +57,10 @@ public final class ApiServerFaults extends Dispatcher {
           webSocket.close(1000, "");
         }
       });
+    }
+    if (reviewsTokens && request.getMethod().equals("POST") && request.getPath().startsWith(TOKEN_REVIEWS)) {
+      TokenReview asked = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
+      return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(ServiceAccountTokens.review(asked)));
     }
     int refusal = readsRefused;
     if (refusal != 0 && request.getMethod().equals("GET")) {
@@ -73,6 +80,13 @@ public final class ApiServerFaults extends Dispatcher {
   private static String resource(String path) {
     String withoutQuery = path.split("\\?", 2)[0];
     return withoutQuery.substring(withoutQuery.lastIndexOf('/') + 1);
+  }
+
+  private static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
+
+  /** From now on, TokenReviews are answered as a real API server would ({@link ServiceAccountTokens}). */
+  public void reviewTokens() {
+    reviewsTokens = true;
   }
 
   /**
