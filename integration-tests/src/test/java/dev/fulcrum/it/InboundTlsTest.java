@@ -120,6 +120,29 @@ class InboundTlsTest {
     List<X509Certificate> chain = stranger.issue(key.getPublic(),
         SpiffeId.ofWorkload("default/client", SpiffeId.DEFAULT_TRUST_DOMAIN), Duration.ofHours(1));
     assertRefused(tls(SslContextBuilder.forClient().keyManager(key.getPrivate(), chain)));
+    assertCounted("untrusted");
+  }
+
+  @Test
+  void anExpiredMeshCertificateIsRefusedAndCountedAsExpired() throws Exception {
+    // The mesh's own CA, hours ago: a certificate of an hour that has since expired.
+    CertificateAuthority past = CertificateAuthority.inDirectory(mesh.caDirectory, SpiffeId.DEFAULT_TRUST_DOMAIN,
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair key = generator.generateKeyPair();
+    List<X509Certificate> chain = past.issue(key.getPublic(),
+        SpiffeId.ofWorkload("default/client", SpiffeId.DEFAULT_TRUST_DOMAIN), Duration.ofHours(1));
+    assertRefused(tls(SslContextBuilder.forClient().keyManager(key.getPrivate(), chain)));
+    assertCounted("expired");
+  }
+
+  /** The sidecar counted a refused certificate for {@code reason}. */
+  private void assertCounted(String reason) throws Exception {
+    String metrics = get(mesh.sidecars.get(0).adminPort(), AdminPaths.METRICS);
+    assertTrue(metrics.lines().anyMatch(line -> line.startsWith("fulcrum_tls_failures_total{")
+        && line.contains("direction=\"inbound\"") && line.contains("reason=\"" + reason + "\"") && !line.endsWith(" 0.0")),
+        metrics);
   }
 
   @Test

@@ -37,6 +37,8 @@ final class Mesh implements AutoCloseable {
   static final Duration SIDECAR_START = Duration.ofSeconds(60);
 
   final Path links;
+  /** In a meshed Mesh, the control plane's CA directory (file mode). */
+  final Path caDirectory;
   final List<EchoServer> echoes = new ArrayList<>();
   /** In a meshed Mesh, each echo server's inbound sidecar (a process: grpc-xds bootstraps once per JVM). */
   final List<Sidecar> sidecars = new ArrayList<>();
@@ -83,9 +85,10 @@ final class Mesh implements AutoCloseable {
     }
     Path dir = Files.createTempDirectory("fulcrum-it");
     links = dir.resolve("links.yaml");
+    caDirectory = dir.resolve("ca");
     ControlPlaneConfig config = onLoopback(0, 0);
     if (meshed.isPresent()) {
-      config = config.withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN,
+      config = config.withIdentity(IdentityConfig.inDirectory(caDirectory, SpiffeId.DEFAULT_TRUST_DOMAIN,
           meshed.get().certificateLifetime()));
     }
     controlPlane = ControlPlaneComponent.create(config, new FileLinkSource(links));

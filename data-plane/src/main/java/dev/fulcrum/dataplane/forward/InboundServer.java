@@ -24,7 +24,7 @@ public final class InboundServer implements AutoCloseable {
   private final EventLoops eventLoops;
   private final WorkloadIdentity identity;
   private final AppForwarder app;
-  private final InboundCredentials.Refusals refusals = new InboundCredentials.Refusals();
+  private final InboundCredentials.Refusals refusals;
   private Server server;
 
   @Inject
@@ -36,6 +36,7 @@ public final class InboundServer implements AutoCloseable {
     this.eventLoops = eventLoops;
     this.identity = identity.orElseThrow(() -> new IllegalStateException("the inbound side needs an identity"));
     this.app = app;
+    this.refusals = new InboundCredentials.Refusals(telemetry);
     FunctionCounter.builder("fulcrum.inbound.refused", refusals, InboundCredentials.Refusals::plaintext)
         .description("Connections the inbound side refused before any call, by reason")
         .tag("reason", "plaintext")

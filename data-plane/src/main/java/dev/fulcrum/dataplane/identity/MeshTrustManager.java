@@ -6,6 +6,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -18,13 +19,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class MeshTrustManager extends X509ExtendedTrustManager {
   private final CertificateSource source;
+  /** Told of each client certificate refused, before the handshake fails. */
+  private final Consumer<CertificateException> refused;
   /** The PKIX checker of the anchors last seen, rebuilt when they change. */
   private volatile Checker checker;
 
   private record Checker(List<X509Certificate> anchors, X509ExtendedTrustManager pkix) {}
 
-  MeshTrustManager(CertificateSource source) {
+  MeshTrustManager(CertificateSource source, Consumer<CertificateException> refused) {
     this.source = source;
+    this.refused = refused;
   }
 
   private X509ExtendedTrustManager pkix() throws CertificateException {
@@ -62,10 +66,24 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
     WorkloadCertificate.idOf(chain[0]);
   }
 
+  /** A client's chain and identity, the refusal told before it fails the handshake. */
+  private void client(X509Certificate[] chain, ClientCheck check) throws CertificateException {
+    try {
+      check.run(pkix());
+      meshIdentity(chain);
+    } catch (CertificateException e) {
+      refused.accept(e);
+      throw e;
+    }
+  }
+
+  private interface ClientCheck {
+    void run(X509ExtendedTrustManager pkix) throws CertificateException;
+  }
+
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    pkix().checkClientTrusted(chain, authType, engine);
-    meshIdentity(chain);
+    client(chain, pkix -> pkix.checkClientTrusted(chain, authType, engine));
   }
 
   /** A server is checked by its chain and identity, not by host name: mesh certificates name none. */
@@ -76,8 +94,7 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    pkix().checkClientTrusted(chain, authType, socket);
-    meshIdentity(chain);
+    client(chain, pkix -> pkix.checkClientTrusted(chain, authType, socket));
   }
 
   @Override
@@ -87,8 +104,7 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    pkix().checkClientTrusted(chain, authType);
-    meshIdentity(chain);
+    client(chain, pkix -> pkix.checkClientTrusted(chain, authType));
   }
 
   @Override

@@ -3,12 +3,21 @@ package dev.fulcrum.dataplane.inbound;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.dataplane.identity.CertificateSource;
 import dev.fulcrum.dataplane.identity.MeshTlsContexts;
+import dev.fulcrum.dataplane.identity.TlsFailure;
+import dev.fulcrum.dataplane.telemetry.Direction;
+import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.security.cert.CertificateException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbound side's credentials. Strict: TLS only, with a mesh certificate; a plaintext caller's
@@ -16,21 +25,48 @@ import javax.net.ssl.SSLException;
  * looked at first ({@link TlsOrPlaintext}): mTLS callers shake hands, others go on in plaintext.
  */
 public final class InboundCredentials {
+  private static final Logger log = LoggerFactory.getLogger(InboundCredentials.class);
+
   private InboundCredentials() {}
 
-  /** Connections refused at the handshake or before it, for the metrics. */
+  /**
+   * Connections refused at the handshake or before it, for the metrics: plaintext ones (strict),
+   * counted here; callers' certificates, counted by the telemetry by why
+   * ({@code fulcrum_tls_failures_total{direction="inbound"}}) and logged, the first of each reason
+   * and every {@value #LOG_EVERY}th, so that a misconfigured caller does not flood the log.
+   */
   public static final class Refusals {
+    static final int LOG_EVERY = 100;
     final AtomicLong plaintext = new AtomicLong();
+    private final ProxyTelemetry telemetry;
+    private final Map<TlsFailure.Reason, AtomicLong> certificates = new EnumMap<>(TlsFailure.Reason.class);
+
+    public Refusals(ProxyTelemetry telemetry) {
+      this.telemetry = telemetry;
+      for (TlsFailure.Reason reason : TlsFailure.Reason.values()) {
+        certificates.put(reason, new AtomicLong());
+      }
+    }
 
     public long plaintext() {
       return plaintext.get();
+    }
+
+    void certificate(CertificateException refusal) {
+      TlsFailure failure = Objects.requireNonNullElse(TlsFailure.in(refusal), new TlsFailure(TlsFailure.Reason.OTHER, refusal));
+      telemetry.tlsFailed(Direction.INBOUND, failure.reason());
+      long count = certificates.get(failure.reason()).incrementAndGet();
+      if ((count - 1) % LOG_EVERY == 0) {
+        log.warn("inbound: refused a caller's certificate: {} (refusal {} of this kind; the first and every {}th are"
+            + " logged)", failure.problem(), count, LOG_EVERY);
+      }
     }
   }
 
   public static ServerCredentials create(CertificateSource source, InboundTls mode, Refusals refusals) {
     SslContext tls;
     try {
-      tls = MeshTlsContexts.server(source, mode == InboundTls.STRICT);
+      tls = MeshTlsContexts.server(source, mode == InboundTls.STRICT, refusals::certificate);
     } catch (SSLException e) {
       throw new IllegalStateException("the inbound side's TLS cannot be set up: " + e.getMessage(), e);
     }
