@@ -3,6 +3,8 @@
 #   tools/bench.sh [--duration 30s] [--rounds 3] [--warmup 5s] [--rate 2000] [--streaming 10]
 #                  [--phases closed,stream,open,h2load] [--compare NAME=LAUNCHER ...]
 #   tools/bench.sh --memory [--nmt] [--rate 1000] [--duration 30s] ['JVM FLAGS' ...]
+#   tools/bench.sh --mtls [--duration 30s] [--rounds 3] [--rate 1000]   mTLS against plaintext
+#                  between two sidecars: tools/bench-mtls.sh, which says more
 #
 # It starts an echo server (`fulcrum echo --quiet`), a control plane serving one Link for it (file
 # mode), Fulcrum's proxy subscribed to it, and HAProxy (Debian's, installed with apt-get if
@@ -26,6 +28,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 duration=30s rounds=3 warmup=5s rate= streaming=10 phases=closed,stream,open,h2load memory=false nmt=false concurrency=16
 flagsets=()
 compare=()
+[[ ${1:-} == --mtls ]] && exec "$here/bench-mtls.sh" "${@:2}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -38,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --memory) memory=true; shift ;;
     --nmt) nmt=true; shift ;;
     --compare) compare+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     -X*|-D*) flagsets+=("$1"); shift ;;
     -*) echo "bench.sh: unknown flag $1" >&2; exit 2 ;;
     *) flagsets+=("$1"); shift ;;

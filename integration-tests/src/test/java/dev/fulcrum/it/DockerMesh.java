@@ -42,9 +42,9 @@ final class DockerMesh implements AutoCloseable {
   static final DockerImageName PROXY_IMAGE = DockerImageName.parse("fulcrum/proxy:0.1.0");
   static final DockerImageName CONTROL_PLANE_IMAGE = DockerImageName.parse("fulcrum/control-plane:0.1.0");
   static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
-  private static final Duration STARTUP = Duration.ofSeconds(60);
+  static final Duration STARTUP = Duration.ofSeconds(60);
   private static final int PROXY_PORT = 8080;
-  private static final int WEBHOOK_PORT = 8443;
+  static final int WEBHOOK_PORT = 8443;
 
   private final DockerClient docker = DockerClientFactory.instance().client();
   // Docker publishes a container's ports on the address of its network whose name sorts first:
@@ -170,7 +170,7 @@ final class DockerMesh implements AutoCloseable {
   }
 
   /** A container's output in the test's, each line marked with the container's role. */
-  private static Consumer<OutputFrame> log(String role) {
+  static Consumer<OutputFrame> log(String role) {
     return frame -> System.out.print("[" + role + "] " + frame.getUtf8String());
   }
 
@@ -179,8 +179,13 @@ final class DockerMesh implements AutoCloseable {
    * as docs/deployment.md makes one. Readable by the image's user: the key only ever serves tests.
    */
   private void writeWebhookCertificate() throws IOException {
-    Path key = linksDirectory.resolve("tls.key");
-    Path certificate = webhookCertificate();
+    writeWebhookCertificate(linksDirectory);
+  }
+
+  /** The same, as tls.crt and tls.key in {@code directory}. */
+  static void writeWebhookCertificate(Path directory) throws IOException {
+    Path key = directory.resolve("tls.key");
+    Path certificate = directory.resolve("tls.crt");
     try {
       Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
           "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",

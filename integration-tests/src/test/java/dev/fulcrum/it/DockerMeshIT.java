@@ -202,7 +202,63 @@ class DockerMeshIT {
     }
   }
 
-  /** How many backends the proxy's /stats shows with at least one request. */
+  @Test
+  void injectedPodsCallEachOtherOverMtlsBetweenTheirSidecars() throws Exception {
+    try (DockerKubernetesMesh mesh = new DockerKubernetesMesh()) {
+      mesh.cluster().apply(SeedLink.YAML);
+      for (int v = 1; v <= 2; v++) {
+        // An echo server whose pod the webhook injects: its sidecar's inbound side in front of it, strict.
+        Pod echo = Admission.admit("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: echo-v%1$d
+              namespace: default
+              annotations: {fulcrum.io/inject: enabled, fulcrum.io/inbound-tls: strict}
+            spec:
+              serviceAccountName: echo-v%1$d
+              containers:
+                - name: echo
+                  image: fulcrum/proxy:0.1.0
+                  args: [echo, --port, "700%1$d", --name, v%1$d, --quiet]
+                  ports: [{containerPort: 700%1$d}]
+            """.formatted(v), mesh.webhook(), mesh.webhookCertificate());
+        DockerKubernetesMesh.RunningPod pod = mesh.run(echo, 9990);
+        mesh.service("grpc-service-v" + v, 7000 + v, pod, "echo-v" + v, 7000 + v);
+      }
+      Pod client = Admission.admit("""
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: echo-client
+            namespace: default
+            annotations:
+              fulcrum.io/inject: enabled
+              fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
+          spec:
+            serviceAccountName: client
+            containers:
+              - name: client
+                image: fulcrum/proxy:0.1.0
+                args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
+          """, mesh.webhook(), mesh.webhookCertificate());
+      DockerKubernetesMesh.RunningPod pod = mesh.run(client, 9990);
+      URI admin = URI.create("http://localhost:" + pod.proxy().getMappedPort(9990));
+      Await.until(() -> answer(admin.resolve(AdminPaths.STATS)).map(DockerMeshIT::backendsWithRequests).orElse(0L) == 2,
+          Duration.ofSeconds(60), "the client's sidecar's /stats showing calls to both echo pods");
+      ProxyStats stats = StatsJson.read(get(admin.resolve(AdminPaths.STATS)));
+      List<BackendStats> backends = stats.getServicesList().stream().flatMap(service -> service.getBackendsList().stream())
+          .filter(backend -> backend.getRequests() > 0).toList();
+      assertEquals(Set.of("spiffe://cluster.local/ns/default/sa/echo-v1", "spiffe://cluster.local/ns/default/sa/echo-v2"),
+          backends.stream().map(BackendStats::getIdentity).collect(java.util.stream.Collectors.toSet()), stats.toString());
+      for (BackendStats backend : backends) {
+        assertTrue(backend.getTls(), "over mTLS: " + backend);
+        assertTrue(backend.getBackend().endsWith(":4143"), "to the pod's inbound side: " + backend);
+        assertEquals(0, backend.getFailures(), "no call failed: " + backend);
+      }
+    }
+  }
+
   /** The backends a proxy's /stats shows calls to, read through the contract as the dashboard reads it. */
   private static long backendsWithRequests(String statsJson) {
     return StatsJson.read(statsJson).getServicesList().stream().flatMap(service -> service.getBackendsList().stream())
@@ -236,7 +292,6 @@ class DockerMeshIT {
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  /** Waits until the proxy has its configuration (calls succeed), then makes {@code count} calls. */
   /**
    * {@code count} calls in a row, once the proxy answers from both echo containers: each of its
    * connections becomes ready on its own, and until both are, every call goes to the one that is.

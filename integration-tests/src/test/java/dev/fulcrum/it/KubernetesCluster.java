@@ -46,9 +46,27 @@ final class KubernetesCluster implements AutoCloseable {
   KubernetesClient kubectl;
 
   KubernetesCluster() throws Exception {
-    server.init();
+    this(null);
+  }
+
+  /** {@code address}: where to listen (null: loopback). */
+  private KubernetesCluster(InetAddress address) throws Exception {
+    if (address == null) {
+      server.init();
+    } else {
+      server.init(address, 0);
+    }
     kubectl = server.createClient();
     applyLinkCrd();
+  }
+
+  /** An API server that a Docker engine's containers reach too: on every address of this machine. */
+  static KubernetesCluster reachableFromContainers() throws Exception {
+    return new KubernetesCluster(InetAddress.getByName("0.0.0.0"));
+  }
+
+  int port() {
+    return server.getPort();
   }
 
   /**

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# What mTLS costs between two Fulcrum sidecars, in one run on this machine:
+#   tools/bench-mtls.sh [--duration 30s] [--rounds 3] [--rate 1000] [--concurrency 16]
+#
+# Every part its own process: an echo server, a control plane issuing identities (file mode,
+# --identity-dir), an inbound sidecar in front of the echo server (default/bench, permissive: it
+# takes mTLS and plaintext on one port), and two outbound proxies (default/client) whose Links
+# point at that inbound port, one plaintext and one meshed (the target's `identity`, so mTLS, the
+# server's identity checked). Both paths are the same two proxy hops; only TLS differs.
+#   closed   unary Echo, --concurrency in flight, interleaved rounds: calls/s and latencies
+#   open     unary at --rate, interleaved rounds: latencies, p50/p99 added by mTLS
+#   cpu      each path alone at --rate for --duration: CPU (utime+stime from /proc) of both proxies,
+#            per 1,000 calls, and their peak RSS
+# Connections are cached: the handshake happens once per connection, before the measured calls.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+duration=30s rounds=3 rate=1000 concurrency=16
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "bench-mtls.sh: unknown flag $1" >&2; exit 2 ;;
+  esac
+done
+# shellcheck source=bench-processes.sh
+source "$here/bench-processes.sh"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
+peak_rss() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
+
+echo "$(date -u '+%F %T') UTC, $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), load average$(uptime | sed 's/.*load average//'); logs in $logs"
+echo_port=$(free_port) xds_port=$(free_port) inbound_port=$(free_port) plain_port=$(free_port) mtls_port=$(free_port)
+start echo echo --port "$echo_port" --name bench --quiet
+cat >"$logs/links.yaml" <<EOF
+apiVersion: linkerd.io/v1alpha1
+kind: Link
+metadata: {name: bench-plaintext}
+spec:
+  service: {name: bench-plaintext, port: $plain_port}
+  target:
+    - {name: 127.0.0.1, port: $inbound_port}
+---
+apiVersion: linkerd.io/v1alpha1
+kind: Link
+metadata: {name: bench-mtls}
+spec:
+  service: {name: bench-mtls, port: $mtls_port}
+  target:
+    - {name: 127.0.0.1, port: $inbound_port, identity: default/bench}
+EOF
+start control-plane control-plane --config "$logs/links.yaml" --xds-port "$xds_port" --xds-address 127.0.0.1 \
+  --admin-port 0 --identity-dir "$logs/ca"
+await_port "$echo_port"
+await_port "$xds_port" 60
+start inbound proxy --inbound-port "$inbound_port" --inbound-address 127.0.0.1 --app-port "$echo_port" \
+  --identity default/bench --xds-server "127.0.0.1:$xds_port" --inbound-tls permissive --admin-port 0
+inbound_pid=${pids[-1]}
+start plaintext proxy --listen-port "$plain_port" --xds-server "127.0.0.1:$xds_port" --service "bench-plaintext:$plain_port" \
+  --identity default/client --admin-port 0
+plain_pid=${pids[-1]}
+start mtls proxy --listen-port "$mtls_port" --xds-server "127.0.0.1:$xds_port" --service "bench-mtls:$mtls_port" \
+  --identity default/client --admin-port 0
+mtls_pid=${pids[-1]}
+for port in "$inbound_port" "$plain_port" "$mtls_port"; do await_port "$port" 60; done
+
+targets="plaintext=127.0.0.1:$plain_port,mtls=127.0.0.1:$mtls_port"
+bench() { "$here/fulcrum" bench "$@"; }
+# The shared inbound sidecar is cold at first (JIT): warm both paths, unmeasured.
+bench --targets "$targets" --duration 20s --rounds 1 --warmup 10s --concurrency "$concurrency" >/dev/null
+echo "== unary, closed loop, $concurrency in flight (two proxy hops each)"
+bench --targets "$targets" --duration "$duration" --rounds "$rounds" --concurrency "$concurrency"
+echo
+echo "== unary, open loop, $rate calls/s"
+bench --targets "$targets" --duration "$duration" --rounds "$rounds" --rate "$rate"
+echo
+seconds=${duration%s}
+echo "== CPU per 1,000 calls, each path alone at $rate calls/s for ${seconds}s (outbound proxy + inbound sidecar)"
+for path in plaintext mtls; do
+  if [[ $path == plaintext ]]; then port=$plain_port outbound=$plain_pid; else port=$mtls_port outbound=$mtls_pid; fi
+  bench --target "127.0.0.1:$port" --rate "$rate" --duration 5s --warmup 0s >/dev/null  # warm, unmeasured
+  before=$(( $(ticks "$outbound") + $(ticks "$inbound_pid") ))
+  bench --target "127.0.0.1:$port" --rate "$rate" --duration "$duration" --warmup 0s >"$logs/cpu-$path.txt"
+  after=$(( $(ticks "$outbound") + $(ticks "$inbound_pid") ))
+  hz=$(getconf CLK_TCK)
+  awk -v t=$(( after - before )) -v hz="$hz" -v calls=$(( rate * seconds )) -v path="$path" \
+    'BEGIN {printf "%-9s %.0f ms CPU per 1,000 calls (%d calls)\n", path, t * 1000 / hz / calls * 1000, calls}'
+done
+echo "peak RSS: inbound sidecar $(peak_rss "$inbound_pid"), plaintext outbound $(peak_rss "$plain_pid"), mTLS outbound $(peak_rss "$mtls_pid")"
