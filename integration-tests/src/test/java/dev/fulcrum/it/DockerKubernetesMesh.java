@@ -75,7 +75,8 @@ final class DockerKubernetesMesh implements AutoCloseable {
           .withNetworkAliases("control-plane")
           .withExposedPorts(DockerMesh.WEBHOOK_PORT)
           .withLogConsumer(DockerMesh.log("control-plane"))
-          .waitingFor(Wait.forLogMessage(".*control plane serving xDS.*\\s", 1).withStartupTimeout(DockerMesh.STARTUP));
+          // The webhook starts after xDS is served: its line says both are up.
+          .waitingFor(Wait.forLogMessage(".*sidecar injection webhook on.*\\s", 1).withStartupTimeout(DockerMesh.STARTUP));
       controlPlane.start();
     } catch (Exception | AssertionError e) {
       close();

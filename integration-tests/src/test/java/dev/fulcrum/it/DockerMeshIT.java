@@ -31,7 +31,8 @@ import org.testcontainers.containers.GenericContainer;
 /**
  * Fulcrum's images on a real Docker engine: a control plane, echo servers and a proxy, each its
  * own container; the test calls the proxy from the host. Faults are Docker's own: stop, kill,
- * network disconnect.
+ * network disconnect. Pods the webhook injects run as containers sharing a network namespace: in
+ * file mode ({@link DockerMesh}), and in Kubernetes mode with identities ({@link DockerKubernetesMesh}).
  */
 class DockerMeshIT {
   /** The seed's Link, but also retrying UNAVAILABLE, which a backend that dies mid-call returns. */
@@ -43,6 +44,23 @@ class DockerMeshIT {
   private static final String WITH_V3 = RESILIENT_LINK.replace("- {name: grpc-service-v2, port: 7002}",
       "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}");
   private static final int CALLERS = 4;
+  /** An application that calls its sidecar on loopback, as docs/deployment.md tells it to. */
+  private static final String CLIENT_POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: echo-client
+        namespace: default
+        annotations:
+          fulcrum.io/inject: enabled
+          fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
+      spec:
+        serviceAccountName: client
+        containers:
+          - name: client
+            image: fulcrum/proxy:0.1.0
+            args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
+      """;
 
   @BeforeAll
   static void docker() {
@@ -163,22 +181,7 @@ class DockerMeshIT {
   @Test
   void aPodTheWebhookInjectsCallsThroughItsSidecarToBothBackends() throws Exception {
     try (DockerMesh mesh = new DockerMesh(SeedLink.YAML)) {
-      // An application that calls its sidecar on loopback, as docs/deployment.md tells it to.
-      Pod pod = Admission.admit("""
-          apiVersion: v1
-          kind: Pod
-          metadata:
-            name: echo-client
-            namespace: default
-            annotations:
-              fulcrum.io/inject: enabled
-              fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
-          spec:
-            containers:
-              - name: client
-                image: fulcrum/proxy:0.1.0
-                args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
-          """, mesh.webhook(), mesh.webhookCertificate());
+      Pod pod = Admission.admit(CLIENT_POD, mesh.webhook(), mesh.webhookCertificate());
       Container sidecar = pod.getSpec().getContainers().stream()
           .filter(container -> container.getName().equals("fulcrum-proxy")).findFirst()
           .orElseThrow(() -> new AssertionError("no proxy injected: " + pod));
@@ -226,22 +229,7 @@ class DockerMeshIT {
         DockerKubernetesMesh.RunningPod pod = mesh.run(echo, 9990);
         mesh.service("grpc-service-v" + v, 7000 + v, pod, "echo-v" + v, 7000 + v);
       }
-      Pod client = Admission.admit("""
-          apiVersion: v1
-          kind: Pod
-          metadata:
-            name: echo-client
-            namespace: default
-            annotations:
-              fulcrum.io/inject: enabled
-              fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
-          spec:
-            serviceAccountName: client
-            containers:
-              - name: client
-                image: fulcrum/proxy:0.1.0
-                args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
-          """, mesh.webhook(), mesh.webhookCertificate());
+      Pod client = Admission.admit(CLIENT_POD, mesh.webhook(), mesh.webhookCertificate());
       DockerKubernetesMesh.RunningPod pod = mesh.run(client, 9990);
       URI admin = URI.create("http://localhost:" + pod.proxy().getMappedPort(9990));
       Await.until(() -> answer(admin.resolve(AdminPaths.STATS)).map(DockerMeshIT::backendsWithRequests).orElse(0L) == 2,

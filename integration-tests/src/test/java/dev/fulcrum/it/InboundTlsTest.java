@@ -114,9 +114,7 @@ class InboundTlsTest {
   void aCertificateFromAnotherCaIsRefused() throws Exception {
     Path other = Files.createTempDirectory("other-ca");
     CertificateAuthority stranger = CertificateAuthority.inDirectory(other, SpiffeId.DEFAULT_TRUST_DOMAIN, Clock.systemUTC());
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair key = generator.generateKeyPair();
+    KeyPair key = newKey();
     List<X509Certificate> chain = stranger.issue(key.getPublic(),
         SpiffeId.ofWorkload("default/client", SpiffeId.DEFAULT_TRUST_DOMAIN), Duration.ofHours(1));
     assertRefused(tls(SslContextBuilder.forClient().keyManager(key.getPrivate(), chain)));
@@ -128,13 +126,17 @@ class InboundTlsTest {
     // The mesh's own CA, hours ago: a certificate of an hour that has since expired.
     CertificateAuthority past = CertificateAuthority.inDirectory(mesh.caDirectory, SpiffeId.DEFAULT_TRUST_DOMAIN,
         Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair key = generator.generateKeyPair();
+    KeyPair key = newKey();
     List<X509Certificate> chain = past.issue(key.getPublic(),
         SpiffeId.ofWorkload("default/client", SpiffeId.DEFAULT_TRUST_DOMAIN), Duration.ofHours(1));
     assertRefused(tls(SslContextBuilder.forClient().keyManager(key.getPrivate(), chain)));
     assertCounted("expired");
+  }
+
+  private static KeyPair newKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
   }
 
   /** The sidecar counted a refused certificate for {@code reason}. */

@@ -37,8 +37,11 @@ public final class IdentityFiles {
 
   /** Writes {@code certificate}'s files, replacing the previous ones in one step. */
   public void write(WorkloadCertificate certificate) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    // A directory given is left as it is: a pod's emptyDir belongs to the kubelet (root, 0777), and
+    // changing its mode is not ours to do. Each version is a directory of ours, 0700.
     Path version = Files.createTempDirectory(dir, "..version-");
     try {
       Files.writeString(version.resolve(MeshTls.CERTIFICATE_FILE), certificates(certificate.chain()));
@@ -62,10 +65,27 @@ public final class IdentityFiles {
     }
   }
 
-  /** Removes the files and the directory (when the proxy stops: the key goes with it). */
+  /**
+   * Removes the files (when the proxy stops: the key goes with them), and the directory where it
+   * may: a mount point (a pod's emptyDir) stays, empty.
+   */
   public void delete() throws IOException {
-    if (Files.exists(dir)) {
-      deleteTree(dir);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          deleteTree(entry);
+        } else {
+          Files.delete(entry);
+        }
+      }
+    }
+    try {
+      Files.delete(dir);
+    } catch (IOException e) {
+      // a mount point, or a directory that is not ours to remove: left, empty
     }
   }
 
