@@ -59,6 +59,17 @@ final class Launcher {
     return new ProcessBuilder(command);
   }
 
+  /** The body of GET http://127.0.0.1:{@code port}{@code path}, a process's admin endpoint; anything but a 200 fails. */
+  static String get(int port, String path) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET :" + port + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
