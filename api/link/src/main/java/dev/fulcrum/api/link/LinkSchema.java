@@ -28,6 +28,12 @@ public final class LinkSchema {
 
   private LinkSchema() {}
 
+  /** An {@code Authorization}'s {@code spec.mode}. */
+  public enum AuthorizationModeName {
+    @JsonProperty("enforce") ENFORCE,
+    @JsonProperty("audit") AUDIT
+  }
+
   /** The schema of each {@code spec.policy.retry-on} entry. */
   public enum RetryOnName {
     @JsonProperty("cancelled") CANCELLED,
