@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.fulcrum.api.link.Authorization;
+import dev.fulcrum.api.link.AuthorizationExample;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Optional;
@@ -11,19 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Authorizations in, typed policies or errors naming the document and every wrong field out. */
 class AuthorizationValidatorTest {
-  private static final String EXAMPLE = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Authorization
-      metadata: {name: echo-callers, namespace: default}
-      spec:
-        server: {identity: default/echo-v1}
-        mode: enforce
-        rules:
-          - from: {identities: ["default/client", "payments/*"]}
-            methods: ["/fulcrum.echo.v1.EchoService/*"]
-          - from: {unauthenticated: true}
-            methods: ["/grpc.health.v1.Health/Check"]
-      """;
+  private static final String EXAMPLE = AuthorizationExample.YAML;
 
   private final AuthorizationValidator validator = new AuthorizationValidator();
 

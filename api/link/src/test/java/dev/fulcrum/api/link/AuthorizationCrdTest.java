@@ -20,19 +20,7 @@ class AuthorizationCrdTest {
   private static final Path COMMITTED = Path.of("..", "..", "deploy", "crds", "authorizations.linkerd.io-v1.yml");
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
   /** The issue's example, as users write it. */
-  static final String EXAMPLE = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Authorization
-      metadata: {name: echo-callers, namespace: default}
-      spec:
-        server: {identity: default/echo-v1}
-        mode: enforce
-        rules:
-          - from: {identities: ["default/client", "payments/*"]}
-            methods: ["/fulcrum.echo.v1.EchoService/*"]
-          - from: {unauthenticated: true}
-            methods: ["/grpc.health.v1.Health/Check"]
-      """;
+  static final String EXAMPLE = AuthorizationExample.YAML;
 
   private static String generated() throws IOException {
     try (InputStream in = AuthorizationCrdTest.class.getClassLoader().getResourceAsStream(GENERATED)) {
