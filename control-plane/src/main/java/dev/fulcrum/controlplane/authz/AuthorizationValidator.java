@@ -2,7 +2,6 @@ package dev.fulcrum.controlplane.authz;
 
 import dev.fulcrum.api.link.Authorization;
 import dev.fulcrum.api.link.AuthorizationSpec;
-import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.mesh.LinkValidator;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,6 @@ import javax.inject.Inject;
  * a policy that is wrong anywhere is refused whole, so that a bad edit never opens a service up.
  */
 public final class AuthorizationValidator {
-  /** {@code /pkg.Service/Method} or {@code /pkg.Service/*}, as gRPC paths are written; or {@code *}. */
-  private static final Pattern METHOD = Pattern.compile("\\*|/[A-Za-z_][\\w.]*/([A-Za-z_]\\w*|\\*)");
   /** A namespace, as Kubernetes names one (a DNS label). */
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
@@ -42,7 +39,7 @@ public final class AuthorizationValidator {
       MeshAuthorization.Mode mode = mode(spec.mode(), errors);
       List<MeshAuthorization.Rule> rules = rules(spec.rules(), errors);
       if (errors.isEmpty()) {
-        valid = new MeshAuthorization(id(authorization), server, port, mode, rules);
+        valid = new MeshAuthorization(LinkValidator.id(authorization), server, port, mode, rules);
       }
     }
     if (!errors.isEmpty()) {
@@ -50,15 +47,6 @@ public final class AuthorizationValidator {
           + String.join("; ", errors));
     }
     return AuthorizationOrError.of(valid);
-  }
-
-  /** namespace/name (file-mode policies live in "default"); null without a name. */
-  public static String id(Authorization authorization) {
-    if (authorization.getMetadata() == null || authorization.getMetadata().getName() == null) {
-      return null;
-    }
-    String namespace = authorization.getMetadata().getNamespace();
-    return (namespace == null ? LinkValidator.DEFAULT_NAMESPACE : namespace) + "/" + authorization.getMetadata().getName();
   }
 
   private static String server(AuthorizationSpec.ServerRef server, List<String> errors) {
@@ -151,13 +139,7 @@ public final class AuthorizationValidator {
       errors.add(field + ": is required");
       return false;
     }
-    try {
-      SpiffeId.ofWorkload(identity, SpiffeId.DEFAULT_TRUST_DOMAIN);
-      return true;
-    } catch (IllegalArgumentException e) {
-      errors.add(field + ": " + e.getMessage());
-      return false;
-    }
+    return LinkValidator.identity(field, identity, errors).isPresent();
   }
 
   private static List<String> methods(String field, List<String> methods, List<String> errors) {
@@ -167,7 +149,7 @@ public final class AuthorizationValidator {
     }
     for (int i = 0; i < methods.size(); i++) {
       String method = methods.get(i);
-      if (method == null || !METHOD.matcher(method).matches()) {
+      if (method == null || !("*".equals(method) || LinkValidator.METHOD.matcher(method).matches())) {
         errors.add(field + "[" + i + "]: '" + method + "' is not /pkg.Service/Method, /pkg.Service/* or *");
       }
     }

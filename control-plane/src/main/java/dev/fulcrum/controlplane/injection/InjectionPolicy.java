@@ -44,7 +44,7 @@ public final class InjectionPolicy {
   /** The application's port the inbound side forwards to (default: the first container's first port). */
   public static final String APP_PORT = "fulcrum.io/app-port";
   /** Kubernetes' default service account, a pod's when it names none. */
-  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+  static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
   private final SidecarSettings settings;
   private final NamespaceLabels namespaceLabels;
@@ -130,8 +130,7 @@ public final class InjectionPolicy {
     // An application that listens on no port has no callers to take: an outbound side alone.
     Optional<Decision.Inbound> inbound = appPort.port() > 0 && settings.identity()
         ? Optional.of(new Decision.Inbound(inboundPort.port(), appPort.port(), inboundTls.get())) : Optional.empty();
-    String account = spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()
-        ? DEFAULT_SERVICE_ACCOUNT : spec.getServiceAccountName();
+    String account = serviceAccount(spec);
     Optional<String> service = Optional.ofNullable(annotations.get(SERVICE)).map(String::trim);
     if (service.isPresent() && !isNamePort(service.get())) {
       return new Decision.Warn(SERVICE + ": '" + service.get() + "' is not NAME:PORT; no proxy injected");
@@ -148,6 +147,12 @@ public final class InjectionPolicy {
     }
     return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar),
         settings.identity() ? Optional.of(namespace + "/" + account) : Optional.empty(), inbound);
+  }
+
+  /** The pod's service account: the one it names, else Kubernetes' default. */
+  public static String serviceAccount(PodSpec spec) {
+    String account = spec.getServiceAccountName();
+    return account == null || account.isEmpty() ? DEFAULT_SERVICE_ACCOUNT : account;
   }
 
   /** "outbound" for {@link #OUTBOUND_PORT}: how a warning names a port. */
@@ -193,7 +198,7 @@ public final class InjectionPolicy {
    * A list as the pod has it: fabric8 reads a missing list as empty, but an explicit
    * {@code null} as null.
    */
-  public static <T> List<T> orEmpty(List<T> list) {
+  static <T> List<T> orEmpty(List<T> list) {
     return list == null ? List.of() : list;
   }
 

@@ -4,6 +4,7 @@ import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.ProxyFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -29,6 +30,14 @@ public final class ProxyContainer {
             InjectionPolicy.orEmpty(spec.getInitContainers()).stream())
         .filter(container -> NAME.equals(container.getName()))
         .findFirst();
+  }
+
+  /** The number of the proxy's port named {@code name} in {@code spec}, if the pod has the proxy and it declares one. */
+  public static Optional<Integer> port(PodSpec spec, String name) {
+    return find(spec).flatMap(container -> InjectionPolicy.orEmpty(container.getPorts()).stream()
+        .filter(port -> name.equals(port.getName()) && port.getContainerPort() != null)
+        .map(ContainerPort::getContainerPort)
+        .findFirst());
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.fulcrum.controlplane.mesh.EndpointResolver;
 import dev.fulcrum.controlplane.mesh.Target;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
@@ -87,8 +86,7 @@ final class EndpointSliceResolver implements EndpointResolver {
         if (health.isEmpty() || endpoint.getAddresses() == null) {
           continue;
         }
-        Optional<Endpoint.Inbound> inbound = pod(endpoint.getTargetRef(), slice.getMetadata().getNamespace())
-            .flatMap(pod -> sidecars.inboundOf(pod.getNamespace(), pod.getName()));
+        Optional<Endpoint.Inbound> inbound = inbound(endpoint.getTargetRef(), slice.getMetadata().getNamespace(), sidecars);
         for (String address : endpoint.getAddresses()) {
           // One pod may appear in two slices for a moment during a rewrite: keep the healthier entry.
           endpoints.merge(address, new Endpoint(address, endpointPort.get(), health.get(), inbound),
@@ -99,13 +97,12 @@ final class EndpointSliceResolver implements EndpointResolver {
     return List.copyOf(endpoints.values());
   }
 
-  /** The pod an endpoint is, with its namespace (a targetRef may leave it out: then the slice's). */
-  private static Optional<ObjectReference> pod(ObjectReference targetRef, String sliceNamespace) {
+  /** The sidecar of the pod an endpoint is, if any (a targetRef may leave out the namespace: then the slice's). */
+  private static Optional<Endpoint.Inbound> inbound(ObjectReference targetRef, String sliceNamespace, Sidecars sidecars) {
     if (targetRef == null || !"Pod".equals(targetRef.getKind()) || targetRef.getName() == null) {
       return Optional.empty();
     }
-    return Optional.of(new ObjectReferenceBuilder(targetRef)
-        .withNamespace(Objects.requireNonNullElse(targetRef.getNamespace(), sliceNamespace)).build());
+    return sidecars.inboundOf(Objects.requireNonNullElse(targetRef.getNamespace(), sliceNamespace), targetRef.getName());
   }
 
   /**

@@ -55,13 +55,8 @@ final class ProxyPods implements AutoCloseable {
    * the identity it proves, the pod's service account, as the injector gave it.
    */
   static Optional<Endpoint.Inbound> inbound(Pod pod) {
-    String account = pod.getSpec().getServiceAccountName() == null || pod.getSpec().getServiceAccountName().isEmpty()
-        ? InjectionPolicy.DEFAULT_SERVICE_ACCOUNT : pod.getSpec().getServiceAccountName();
-    return ProxyContainer.find(pod.getSpec())
-        .flatMap(container -> InjectionPolicy.orEmpty(container.getPorts()).stream()
-            .filter(port -> ProxyContainer.INBOUND_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
-            .findFirst())
-        .map(port -> new Endpoint.Inbound(port.getContainerPort(), pod.getMetadata().getNamespace() + "/" + account));
+    return ProxyContainer.port(pod.getSpec(), ProxyContainer.INBOUND_PORT_NAME).map(port -> new Endpoint.Inbound(port,
+        pod.getMetadata().getNamespace() + "/" + InjectionPolicy.serviceAccount(pod.getSpec())));
   }
 
   /** Whether the informer is watching now (after its first listing, while the API server answers). */
@@ -81,12 +76,9 @@ final class ProxyPods implements AutoCloseable {
     if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getPodIP() == null) {
       return Optional.empty();
     }
-    return ProxyContainer.find(pod.getSpec())
-        .flatMap(container -> container.getPorts() == null ? Optional.empty() : container.getPorts().stream()
-            .filter(port -> ProxyContainer.ADMIN_PORT_NAME.equals(port.getName()) && port.getContainerPort() != null)
-            .findFirst())
+    return ProxyContainer.port(pod.getSpec(), ProxyContainer.ADMIN_PORT_NAME)
         .map(port -> new KnownProxy(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
-            HostAndPort.fromParts(pod.getStatus().getPodIP(), port.getContainerPort()).toString()));
+            HostAndPort.fromParts(pod.getStatus().getPodIP(), port).toString()));
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.fulcrum.api.link.Policy;
 import dev.fulcrum.contract.Durations;
 import dev.fulcrum.contract.Limits;
 import dev.fulcrum.contract.Strategy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +28,8 @@ public final class LinkValidator {
   /** A DNS name (RFC 1123 labels) or an IPv4 literal; IPv6 literals in brackets are not needed here. */
   private static final Pattern HOST = Pattern.compile(
       "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  /** {@code /pkg.Service/Method} or {@code /pkg.Service/*}, as gRPC paths are written. */
-  private static final Pattern METHOD = Pattern.compile("/[A-Za-z_][\\w.]*/([A-Za-z_]\\w*|\\*)");
+  /** {@code /pkg.Service/Method} or {@code /pkg.Service/*}, as gRPC paths are written (an Authorization's methods too). */
+  public static final Pattern METHOD = Pattern.compile("/[A-Za-z_][\\w.]*/([A-Za-z_]\\w*|\\*)");
   private static final Pattern PERCENT = Pattern.compile("\\d+(\\.\\d+)?%");
   public static final String DEFAULT_NAMESPACE = "default";
 
@@ -62,13 +63,16 @@ public final class LinkValidator {
     return LinkOrError.of(valid);
   }
 
-  /** namespace/name: how Links are told apart (file-mode Links live in "default"); null without a name. */
-  public static String id(Link link) {
-    if (link.getMetadata() == null || link.getMetadata().getName() == null) {
+  /**
+   * namespace/name: how Links (and Authorizations) are told apart (file-mode resources live in
+   * "default"); null without a name.
+   */
+  public static String id(HasMetadata resource) {
+    if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
       return null;
     }
-    String namespace = link.getMetadata().getNamespace();
-    return (namespace == null ? DEFAULT_NAMESPACE : namespace) + "/" + link.getMetadata().getName();
+    String namespace = resource.getMetadata().getNamespace();
+    return (namespace == null ? DEFAULT_NAMESPACE : namespace) + "/" + resource.getMetadata().getName();
   }
 
   private static Authority service(LinkSpec spec, List<String> errors) {
@@ -215,8 +219,11 @@ public final class LinkValidator {
     return routes;
   }
 
-  /** A meshed target's identity, NAMESPACE/SERVICEACCOUNT, if it has one and it is valid. */
-  private static Optional<String> identity(String field, String identity, List<String> errors) {
+  /**
+   * A workload identity as written, NAMESPACE/SERVICEACCOUNT, if there is one and it is valid (a
+   * meshed target's; an Authorization's too); an error naming {@code field} if it is not.
+   */
+  public static Optional<String> identity(String field, String identity, List<String> errors) {
     if (identity == null) {
       return Optional.empty();
     }

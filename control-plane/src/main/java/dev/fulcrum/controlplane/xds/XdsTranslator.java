@@ -248,8 +248,13 @@ public final class XdsTranslator {
    * at its application ports, until the last one has.
    */
   static boolean everyEndpointMeshed(List<Target> targets, MeshModel model) {
-    List<Endpoint> all = targets.stream().flatMap(target -> model.endpointsOf(target).stream()).toList();
+    List<Endpoint> all = endpointsOf(targets, model).toList();
     return !all.isEmpty() && all.stream().allMatch(endpoint -> endpoint.inbound().isPresent());
+  }
+
+  /** Every endpoint of the cluster's targets, target by target. */
+  private static Stream<Endpoint> endpointsOf(List<Target> targets, MeshModel model) {
+    return targets.stream().flatMap(target -> model.endpointsOf(target).stream());
   }
 
   /**
@@ -260,8 +265,7 @@ public final class XdsTranslator {
   static List<String> identities(List<Target> targets, MeshModel model, boolean viaInbound) {
     Stream<String> named = targets.stream().flatMap(target -> target.identity().stream());
     Stream<String> meshed = viaInbound
-        ? targets.stream().flatMap(target -> model.endpointsOf(target).stream())
-            .flatMap(endpoint -> endpoint.inbound().map(Endpoint.Inbound::identity).stream())
+        ? endpointsOf(targets, model).flatMap(endpoint -> endpoint.inbound().map(Endpoint.Inbound::identity).stream())
         : Stream.empty();
     return Stream.concat(named, meshed).distinct().sorted().toList();
   }
@@ -322,11 +326,11 @@ public final class XdsTranslator {
         .setLoadBalancingWeight(UInt32Value.of(1));
     // Two targets may resolve to one address; grpc-xds rejects a cluster that lists one twice.
     Map<String, Endpoint> unique = new LinkedHashMap<>();
-    targets.forEach(target -> model.endpointsOf(target).forEach(endpoint -> {
+    endpointsOf(targets, model).forEach(endpoint -> {
       Endpoint reached = viaInbound ? new Endpoint(endpoint.address(), endpoint.inbound().orElseThrow().port(), endpoint.health())
           : endpoint;
       unique.merge(reached.address() + ":" + reached.port(), reached, (a, b) -> a.healthy() ? a : b);
-    }));
+    });
     for (Endpoint endpoint : unique.values()) {
       locality.addLbEndpoints(LbEndpoint.newBuilder()
           // grpc-xds sends no new calls to a DRAINING endpoint; calls in flight finish.

@@ -3,6 +3,7 @@ package dev.fulcrum.dataplane.forward;
 import dev.fulcrum.dataplane.identity.TlsFailure;
 import dev.fulcrum.dataplane.telemetry.Direction;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
+import dev.fulcrum.dataplane.telemetry.RepeatedWarnings;
 import io.grpc.Status;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,15 +19,13 @@ import org.slf4j.LoggerFactory;
  * not cross the wire: the caller is told the reason instead, still UNAVAILABLE, the cause kept.
  * Each call so failed is counted ({@code fulcrum_tls_failures_total{direction="outbound"}}, by
  * reason) and logged at WARN: the first of a reason for a service, then every
- * {@value #LOG_EVERY}th, so a backend failing every call does not flood the log.
+ * hundredth ({@link RepeatedWarnings}), so a backend failing every call does not flood the log.
  */
 @Singleton
 public final class UpstreamTlsFailures {
   private static final Logger log = LoggerFactory.getLogger(UpstreamTlsFailures.class);
 
   static final String PREFIX = "mTLS with the backend failed: ";
-  /** After the first of a service and reason, one failure in this many is logged. */
-  static final int LOG_EVERY = 100;
   /** Services and reasons counted apart for the log; beyond, they share one count. */
   static final int MAX_COUNTED = 1_000;
 
@@ -53,9 +52,9 @@ public final class UpstreamTlsFailures {
     String description = PREFIX + failure.problem();
     telemetry.tlsFailed(Direction.OUTBOUND, failure.reason());
     long occurrence = occurrence(service, failure.reason());
-    if (logs(occurrence)) {
+    if (RepeatedWarnings.logs(occurrence)) {
       log.warn("outbound to {}: {} (failure {} of this kind; the first and every {}th are logged)",
-          service, description, occurrence, LOG_EVERY);
+          service, description, occurrence, RepeatedWarnings.EVERY);
     }
     return Status.UNAVAILABLE.withDescription(description).withCause(status.getCause());
   }
@@ -68,9 +67,5 @@ public final class UpstreamTlsFailures {
       count = occurrences.size() < MAX_COUNTED ? occurrences.computeIfAbsent(key, k -> new AtomicLong()) : beyondCap;
     }
     return count.incrementAndGet();
-  }
-
-  static boolean logs(long occurrence) {
-    return (occurrence - 1) % LOG_EVERY == 0;
   }
 }

@@ -6,6 +6,7 @@ import dev.fulcrum.dataplane.identity.MeshTlsContexts;
 import dev.fulcrum.dataplane.identity.TlsFailure;
 import dev.fulcrum.dataplane.telemetry.Direction;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
+import dev.fulcrum.dataplane.telemetry.RepeatedWarnings;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
@@ -33,10 +34,9 @@ public final class InboundCredentials {
    * Connections refused at the handshake or before it, for the metrics: plaintext ones (strict),
    * counted here; callers' certificates, counted by the telemetry by why
    * ({@code fulcrum_tls_failures_total{direction="inbound"}}) and logged, the first of each reason
-   * and every {@value #LOG_EVERY}th, so that a misconfigured caller does not flood the log.
+   * and every hundredth ({@link RepeatedWarnings}), so that a misconfigured caller does not flood the log.
    */
   public static final class Refusals {
-    static final int LOG_EVERY = 100;
     final AtomicLong plaintext = new AtomicLong();
     private final ProxyTelemetry telemetry;
     private final Map<TlsFailure.Reason, AtomicLong> certificates = new EnumMap<>(TlsFailure.Reason.class);
@@ -56,9 +56,9 @@ public final class InboundCredentials {
       TlsFailure failure = Objects.requireNonNullElse(TlsFailure.in(refusal), new TlsFailure(TlsFailure.Reason.OTHER, refusal));
       telemetry.tlsFailed(Direction.INBOUND, failure.reason());
       long count = certificates.get(failure.reason()).incrementAndGet();
-      if ((count - 1) % LOG_EVERY == 0) {
+      if (RepeatedWarnings.logs(count)) {
         log.warn("inbound: refused a caller's certificate: {} (refusal {} of this kind; the first and every {}th are"
-            + " logged)", failure.problem(), count, LOG_EVERY);
+            + " logged)", failure.problem(), count, RepeatedWarnings.EVERY);
       }
     }
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.dataplane.identity.TlsFailure;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
+import dev.fulcrum.dataplane.telemetry.RepeatedWarnings;
 import dev.fulcrum.dataplane.telemetry.Tracing;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -201,14 +202,14 @@ class UpstreamTlsFailuresTest {
   @Test
   void theFirstFailureOfAServiceAndReasonIsLoggedThenEveryHundredth() {
     int logged = 0;
-    for (int i = 0; i < 2 * UpstreamTlsFailures.LOG_EVERY + 1; i++) {
-      logged += UpstreamTlsFailures.logs(failures.occurrence(SERVICE, TlsFailure.Reason.EXPIRED)) ? 1 : 0;
+    for (int i = 0; i < 2 * RepeatedWarnings.EVERY + 1; i++) {
+      logged += RepeatedWarnings.logs(failures.occurrence(SERVICE, TlsFailure.Reason.EXPIRED)) ? 1 : 0;
     }
     assertEquals(3, logged);
     // Another reason, or another service, is its own first.
-    assertTrue(UpstreamTlsFailures.logs(failures.occurrence(SERVICE, TlsFailure.Reason.UNTRUSTED)));
-    assertTrue(UpstreamTlsFailures.logs(failures.occurrence("other:1", TlsFailure.Reason.EXPIRED)));
-    assertFalse(UpstreamTlsFailures.logs(failures.occurrence("other:1", TlsFailure.Reason.EXPIRED)));
+    assertTrue(RepeatedWarnings.logs(failures.occurrence(SERVICE, TlsFailure.Reason.UNTRUSTED)));
+    assertTrue(RepeatedWarnings.logs(failures.occurrence("other:1", TlsFailure.Reason.EXPIRED)));
+    assertFalse(RepeatedWarnings.logs(failures.occurrence("other:1", TlsFailure.Reason.EXPIRED)));
   }
 
   @Test
@@ -216,7 +217,7 @@ class UpstreamTlsFailuresTest {
     for (int i = 0; i < UpstreamTlsFailures.MAX_COUNTED; i++) {
       failures.occurrence("svc-" + i, TlsFailure.Reason.OTHER);
     }
-    assertTrue(UpstreamTlsFailures.logs(failures.occurrence("beyond-a", TlsFailure.Reason.OTHER)));
-    assertFalse(UpstreamTlsFailures.logs(failures.occurrence("beyond-b", TlsFailure.Reason.OTHER)));
+    assertTrue(RepeatedWarnings.logs(failures.occurrence("beyond-a", TlsFailure.Reason.OTHER)));
+    assertFalse(RepeatedWarnings.logs(failures.occurrence("beyond-b", TlsFailure.Reason.OTHER)));
   }
 }

@@ -1,48 +1,31 @@
 package dev.fulcrum.api.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The Authorization CRD, generated from the Java model as the Link's is: committed as generated, and what it refuses. */
 class AuthorizationCrdTest {
-  private static final String GENERATED = "META-INF/fabric8/authorizations.linkerd.io-v1.yml";
-  private static final Path COMMITTED = Path.of("..", "..", "deploy", "crds", "authorizations.linkerd.io-v1.yml");
-  private static final YAMLMapper YAML = YAMLMapper.builder().build();
+  private static final GeneratedCrd CRD = new GeneratedCrd("authorizations.linkerd.io-v1.yml");
   /** The example, as users write it. */
   static final String EXAMPLE = AuthorizationExample.YAML;
 
-  private static String generated() throws IOException {
-    try (InputStream in = AuthorizationCrdTest.class.getClassLoader().getResourceAsStream(GENERATED)) {
-      assertNotNull(in, GENERATED + " was not generated");
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
   private static List<String> check(String yaml) throws IOException {
-    JsonNode crd = YAML.readTree(generated());
-    return new CrdSchema(crd.at("/spec/versions/0/schema/openAPIV3Schema")).check(YAML.readTree(yaml));
+    return CRD.check(yaml);
   }
 
   @Test
   void theCommittedCrdIsTheGeneratedOne() throws IOException {
-    assertEquals(generated(), Files.readString(COMMITTED),
-        "deploy/crds/ is out of date: copy api/link/target/classes/" + GENERATED + " there");
+    CRD.assertCommitted();
   }
 
   @Test
   void theCrdDeclaresANamespacedAuthorizationInTheLinksGroup() throws IOException {
-    JsonNode crd = YAML.readTree(generated());
+    JsonNode crd = CRD.tree();
     assertEquals("authorizations.linkerd.io", crd.at("/metadata/name").asString());
     assertEquals("Namespaced", crd.at("/spec/scope").asString());
     assertEquals("Authorization", crd.at("/spec/names/kind").asString());

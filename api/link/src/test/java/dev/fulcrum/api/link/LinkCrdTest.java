@@ -2,19 +2,13 @@ package dev.fulcrum.api.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The CRD is generated from the Java model at build time (crd-generator-maven-plugin); the copy
@@ -22,35 +16,20 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * lets through and what it refuses.
  */
 class LinkCrdTest {
-  private static final String GENERATED = "META-INF/fabric8/links.linkerd.io-v1.yml";
-  private static final Path COMMITTED = Path.of("..", "..", "deploy", "crds", "links.linkerd.io-v1.yml");
-  private static final YAMLMapper YAML = YAMLMapper.builder().build();
-
-  private static String generated() throws IOException {
-    try (InputStream in = LinkCrdTest.class.getClassLoader().getResourceAsStream(GENERATED)) {
-      assertNotNull(in, GENERATED + " was not generated");
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static CrdSchema schema() throws IOException {
-    JsonNode crd = YAML.readTree(generated());
-    return new CrdSchema(crd.at("/spec/versions/0/schema/openAPIV3Schema"));
-  }
+  private static final GeneratedCrd CRD = new GeneratedCrd("links.linkerd.io-v1.yml");
 
   private static List<String> check(String yaml) throws IOException {
-    return schema().check(YAML.readTree(yaml));
+    return CRD.check(yaml);
   }
 
   @Test
   void theCommittedCrdIsTheGeneratedOne() throws IOException {
-    assertEquals(generated(), Files.readString(COMMITTED),
-        "deploy/crds/ is out of date: copy api/link/target/classes/" + GENERATED + " there");
+    CRD.assertCommitted();
   }
 
   @Test
   void theCrdDeclaresTheResourceTheSeedManifestUses() throws IOException {
-    JsonNode crd = YAML.readTree(generated());
+    JsonNode crd = CRD.tree();
     assertEquals("links.linkerd.io", crd.at("/metadata/name").asString());
     assertEquals("Namespaced", crd.at("/spec/scope").asString());
     assertEquals("Link", crd.at("/spec/names/kind").asString());
@@ -64,7 +43,7 @@ class LinkCrdTest {
   @Test
   void everyPatternCompilesAsGoRegexpWithoutLookaround() throws IOException {
     // The API server rejects a CRD whose pattern RE2 cannot compile; look-around is the usual culprit.
-    List<String> patterns = YAML.readTree(generated()).findValues("pattern").stream().map(JsonNode::asString).toList();
+    List<String> patterns = CRD.tree().findValues("pattern").stream().map(JsonNode::asString).toList();
     assertFalse(patterns.isEmpty());
     for (String pattern : patterns) {
       assertFalse(Pattern.compile("\\(\\?<?[=!]").matcher(pattern).find(), pattern);
