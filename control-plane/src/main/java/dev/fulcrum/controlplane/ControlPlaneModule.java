@@ -4,6 +4,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.dashboard.ConnectedProxies;
 import dev.fulcrum.controlplane.dashboard.MeshProxies;
@@ -61,6 +62,12 @@ interface ControlPlaneModule {
   @Named("trustDomain")
   static String trustDomain(ControlPlaneConfig config) {
     return config.identity().map(IdentityConfig::trustDomain).orElse(SpiffeId.DEFAULT_TRUST_DOMAIN);
+  }
+
+  /** What servers accept when no Authorization selects them. */
+  @Provides
+  static DefaultInboundPolicy defaultInboundPolicy(ControlPlaneConfig config) {
+    return config.defaultInboundPolicy();
   }
 
   /** What the injector reads of the namespaces: where the source sees them. */

@@ -138,6 +138,7 @@ class DeployManifestsTest {
       assertEquals(List.of(), unknown, "fields kubectl would refuse");
     }
     assertNotNull(one("crds/links.linkerd.io-v1.yml", CustomResourceDefinition.class, "links.linkerd.io"));
+    assertNotNull(one("crds/authorizations.linkerd.io-v1.yml", CustomResourceDefinition.class, "authorizations.linkerd.io"));
   }
 
   /**
@@ -197,11 +198,13 @@ class DeployManifestsTest {
     role.getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
         rule.getVerbs().forEach(verb -> granted.add(group + "/" + resource + ":" + verb)))));
     // Informers list and watch (pods: ProxyPods, for the dashboard and meshed endpoints; namespaces:
-    // the injector's NamespaceCache); LinkStatusWriter sends a JSON
-    // patch to links/status and nothing else.
+    // the injector's NamespaceCache); StatusWriter sends a JSON patch to links/status and
+    // authorizations/status and nothing else.
     assertEquals(new TreeSet<>(List.of(
         "linkerd.io/links:get", "linkerd.io/links:list", "linkerd.io/links:watch",
         "linkerd.io/links/status:patch",
+        "linkerd.io/authorizations:get", "linkerd.io/authorizations:list", "linkerd.io/authorizations:watch",
+        "linkerd.io/authorizations/status:patch",
         "/services:get", "/services:list", "/services:watch",
         "/pods:get", "/pods:list", "/pods:watch",
         "/namespaces:get", "/namespaces:list", "/namespaces:watch",

@@ -2,6 +2,7 @@ package dev.fulcrum.tools;
 
 import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlane;
@@ -128,6 +129,11 @@ public final class ControlPlaneCommand implements Callable<Integer> {
           + " fulcrum.io/inbound-tls sets one (default: permissive).")
   String defaultInboundTls;
 
+  @Option(names = DefaultInboundPolicy.FLAG, paramLabel = "allow|authenticated|deny",
+      description = "What a server accepts when no Authorization selects it and its workload sets no default of its own"
+          + " (annotation fulcrum.io/default-inbound-policy): every caller, meshed callers only, or nobody (default: allow).")
+  String defaultInboundPolicy;
+
   @Option(names = "--identity-dir", paramLabel = "DIR",
       description = "File mode: serve workload identities (mTLS certificates), from a CA kept in DIR: made there at"
           + " first start, reused afterwards. It certifies whatever identity a local caller asks for (development mode).")
@@ -189,7 +195,8 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   ControlPlaneConfig config() {
     checkPort("--admin-port", adminPort, 0);
     ControlPlaneConfig config = ControlPlaneConfig.of(
-        new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort));
+        new InetSocketAddress(xdsAddress, xdsPort), new InetSocketAddress(adminAddress, adminPort))
+        .withDefaultInboundPolicy(defaultInboundPolicy());
     config = webhookPort == null ? noWebhook(config) : config.withWebhook(webhook());
     return identityDir == null && !source.kubernetes ? noIdentity(config) : config.withIdentity(identity());
   }
@@ -244,6 +251,12 @@ public final class ControlPlaneCommand implements Callable<Integer> {
             proxyOutboundPort, proxyAdminPort, proxyOtlpEndpoint(), proxyTraceSampling(),
             // Identities for injected proxies where this control plane issues them.
             source.kubernetes || identityDir != null, defaultInboundTls()));
+  }
+
+  private DefaultInboundPolicy defaultInboundPolicy() {
+    return defaultInboundPolicy == null ? DefaultInboundPolicy.DEFAULT
+        : DefaultInboundPolicy.of(defaultInboundPolicy.trim()).orElseThrow(() -> new UsageException(
+            DefaultInboundPolicy.FLAG + ": '" + defaultInboundPolicy + "' is not one of " + DefaultInboundPolicy.choices()));
   }
 
   private InboundTls defaultInboundTls() {

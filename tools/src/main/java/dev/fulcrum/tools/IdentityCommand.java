@@ -1,5 +1,7 @@
 package dev.fulcrum.tools;
 
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.tools.Fulcrum.UsageException;
 import dev.fulcrum.dataplane.identity.IdentityClient;
 import dev.fulcrum.dataplane.identity.IdentityFiles;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
@@ -38,6 +40,11 @@ public final class IdentityCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", paramLabel = "FILE", description = "Write the application's grpc-xds bootstrap here.")
   Path bootstrap;
 
+  @Option(names = DefaultInboundPolicy.FLAG, paramLabel = "allow|authenticated|deny",
+      description = "With --bootstrap: what the application's xDS servers accept when no Authorization selects them"
+          + " (default: the control plane's).")
+  String defaultInboundPolicy;
+
   @Option(names = "--token-file", paramLabel = "FILE",
       description = "In Kubernetes: the pod's projected ServiceAccount token, which proves the identity.")
   Path tokenFile;
@@ -46,13 +53,16 @@ public final class IdentityCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String controlPlane = HostPort.parse("--xds-server", xdsServer).toString();
     WorkloadFlags.check("--identity", identity, "--token-file", tokenFile);
+    Optional<DefaultInboundPolicy> defaultPolicy = Optional.ofNullable(defaultInboundPolicy).map(value ->
+        DefaultInboundPolicy.of(value.trim()).orElseThrow(() -> new UsageException(DefaultInboundPolicy.FLAG + ": '"
+            + value + "' is not one of " + DefaultInboundPolicy.choices())));
     WorkloadIdentity workload = new WorkloadIdentity(
         new IdentityClient(controlPlane, identity, Optional.ofNullable(tokenFile)), new IdentityFiles(out),
         new SimpleMeterRegistry(), Clock.systemUTC()).start();
     if (bootstrap != null) {
       Path next = bootstrap.resolveSibling(bootstrap.getFileName() + ".next");
       Files.writeString(next, XdsBootstrap.proxyless(controlPlane, "fulcrum-proxyless-" + identity.replace('/', '.'),
-          Optional.of(out.toAbsolutePath())));
+          Optional.of(new XdsBootstrap.ProxylessServer(out.toAbsolutePath(), identity, defaultPolicy))));
       Files.move(next, bootstrap, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       log.info("wrote the grpc-xds bootstrap {}: run the application with GRPC_XDS_BOOTSTRAP={}", bootstrap, bootstrap);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.injection.SidecarSettings;
 import dev.fulcrum.controlplane.injection.WebhookConfig;
@@ -85,6 +86,14 @@ class ControlPlaneCommandTest {
     assertEquals("--proxy-trace-sampling: 2.0 is not between 0 and 1", assertThrows(UsageException.class,
         () -> config(withWebhook("--proxy-otlp-endpoint", "http://c:4318/v1/traces", "--proxy-trace-sampling", "2")))
         .getMessage());
+  }
+
+  @Test
+  void theDefaultInboundPolicyIsAFlagAllowUnlessSet() {
+    assertEquals(DefaultInboundPolicy.ALLOW, config("--kubernetes").defaultInboundPolicy());
+    assertEquals(DefaultInboundPolicy.DENY, config("--kubernetes", "--default-inbound-policy", "deny").defaultInboundPolicy());
+    assertEquals("--default-inbound-policy: 'closed' is not one of allow|authenticated|deny", assertThrows(UsageException.class,
+        () -> config("--kubernetes", "--default-inbound-policy", "closed")).getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import java.util.Optional;
 
 /** What the webhook does with one pod, as a value: {@link InjectionPolicy} decides, the injector acts. */
@@ -17,8 +18,11 @@ public sealed interface Decision {
   record Inject(int outboundPort, int adminPort, Optional<String> service, ProxyCpu cpu, boolean nativeSidecar,
       Optional<String> identity, Optional<Inbound> inbound) implements Decision {}
 
-  /** The inbound side: its port, the application's port it forwards to, and what it accepts. */
-  record Inbound(int port, int appPort, InboundTls tls) {}
+  /**
+   * The inbound side: its port, the application's port it forwards to, what it accepts, and the
+   * workload's own default authorization policy, if it sets one.
+   */
+  record Inbound(int port, int appPort, InboundTls tls, Optional<DefaultInboundPolicy> defaultPolicy) {}
 
   /** Leave the pod alone, as expected (not opted in, opted out, already injected): logged only. */
   record Skip(String reason) implements Decision {}

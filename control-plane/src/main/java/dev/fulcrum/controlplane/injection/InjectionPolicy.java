@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane.injection;
 
 import dev.fulcrum.api.link.LinkSchema;
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.ProxyFlags;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -127,9 +128,17 @@ public final class InjectionPolicy {
       return new Decision.Warn(inboundTlsSource + ": '" + inboundTlsValue + "' is neither "
           + InboundTls.STRICT.yamlName() + " nor " + InboundTls.PERMISSIVE.yamlName() + "; no proxy injected");
     }
+    String defaultPolicyValue = annotations.get(DefaultInboundPolicy.ANNOTATION);
+    Optional<DefaultInboundPolicy> defaultPolicy = defaultPolicyValue == null ? Optional.empty()
+        : DefaultInboundPolicy.of(defaultPolicyValue.trim());
+    if (defaultPolicyValue != null && defaultPolicy.isEmpty()) {
+      return new Decision.Warn("annotation " + DefaultInboundPolicy.ANNOTATION + ": '" + defaultPolicyValue
+          + "' is not one of " + DefaultInboundPolicy.choices() + "; no proxy injected");
+    }
     // An application that listens on no port has no callers to take: an outbound side alone.
     Optional<Decision.Inbound> inbound = appPort.port() > 0 && settings.identity()
-        ? Optional.of(new Decision.Inbound(inboundPort.port(), appPort.port(), inboundTls.get())) : Optional.empty();
+        ? Optional.of(new Decision.Inbound(inboundPort.port(), appPort.port(), inboundTls.get(), defaultPolicy))
+        : Optional.empty();
     String account = serviceAccount(spec);
     Optional<String> service = Optional.ofNullable(annotations.get(SERVICE)).map(String::trim);
     if (service.isPresent() && !isNamePort(service.get())) {

@@ -2,6 +2,7 @@ package dev.fulcrum.controlplane.injection;
 
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -61,10 +62,13 @@ public final class ProxyContainer {
     decision.identity().ifPresent(identity -> args.addAll(List.of(ProxyFlags.IDENTITY, identity,
         ProxyFlags.IDENTITY_TOKEN_FILE, ProxyVolumes.TOKEN_FILE,
         ProxyFlags.IDENTITY_DIR, ProxyVolumes.KEY_DIR)));
-    decision.inbound().ifPresent(inbound -> args.addAll(List.of(
-        ProxyFlags.INBOUND_PORT, String.valueOf(inbound.port()),
-        ProxyFlags.APP_PORT, String.valueOf(inbound.appPort()),
-        ProxyFlags.INBOUND_TLS, inbound.tls().yamlName())));
+    decision.inbound().ifPresent(inbound -> {
+      args.addAll(List.of(
+          ProxyFlags.INBOUND_PORT, String.valueOf(inbound.port()),
+          ProxyFlags.APP_PORT, String.valueOf(inbound.appPort()),
+          ProxyFlags.INBOUND_TLS, inbound.tls().yamlName()));
+      inbound.defaultPolicy().ifPresent(policy -> args.addAll(List.of(DefaultInboundPolicy.FLAG, policy.yamlName())));
+    });
     settings.otlpEndpoint().ifPresent(endpoint -> args.addAll(List.of(
         ProxyFlags.OTLP_ENDPOINT, endpoint, ProxyFlags.TRACE_SAMPLING, String.valueOf(settings.traceSampling()))));
     ContainerBuilder container = new ContainerBuilder()

@@ -1,5 +1,6 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import dev.fulcrum.api.link.Authorization;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.controlplane.kubernetes.KubernetesNames.ServiceName;
 import io.fabric8.kubernetes.api.model.Service;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * What the control plane knows of the cluster: fabric8 shared informers for Links, Services and
- * EndpointSlices (discovery.k8s.io/v1), in one namespace or all. Reads come from the informers'
+ * What the control plane knows of the cluster: fabric8 shared informers for Links, Authorizations,
+ * Services and EndpointSlices (discovery.k8s.io/v1), in one namespace or all. Reads come from the informers'
  * caches, never from the API server, so a rebuild costs no request; and while the API server is
  * unreachable the caches keep the last state seen, so the last good configuration keeps serving.
  * The informers re-watch, and re-list after a {@code 410 Gone}, by themselves.
@@ -31,12 +32,15 @@ final class ClusterCache implements AutoCloseable {
   private static final String BY_SERVICE = "by-service";
 
   private final SharedIndexInformer<Link> links;
+  private final SharedIndexInformer<Authorization> authorizations;
   private final SharedIndexInformer<Service> services;
   private final SharedIndexInformer<EndpointSlice> endpointSlices;
 
   ClusterCache(KubernetesClient client, Optional<String> namespace) {
     links = informer(namespace.<Informable<Link>>map(ns -> client.resources(Link.class).inNamespace(ns))
         .orElseGet(() -> client.resources(Link.class).inAnyNamespace()));
+    authorizations = informer(namespace.<Informable<Authorization>>map(ns -> client.resources(Authorization.class).inNamespace(ns))
+        .orElseGet(() -> client.resources(Authorization.class).inAnyNamespace()));
     services = informer(namespace.<Informable<Service>>map(ns -> client.services().inNamespace(ns))
         .orElseGet(() -> client.services().inAnyNamespace()));
     endpointSlices = informer(namespace.<Informable<EndpointSlice>>map(ns -> client.discovery().v1().endpointSlices().inNamespace(ns))
@@ -54,35 +58,41 @@ final class ClusterCache implements AutoCloseable {
   }
 
   /**
-   * Starts the informers, calling {@code onChange} whenever a Link's spec, a Service's spec or an
-   * EndpointSlice's endpoints or ports change, and returns once all three have listed everything.
+   * Starts the informers, calling {@code onChange} whenever a Link's or an Authorization's spec, a
+   * Service's spec or an EndpointSlice's endpoints or ports change, and returns once all have
+   * listed everything.
    */
   void start(Runnable onChange, Duration syncTimeout) throws InterruptedException {
     links.addEventHandler(new ChangeTrigger<>(Link::getSpec, onChange));
+    authorizations.addEventHandler(new ChangeTrigger<>(Authorization::getSpec, onChange));
     services.addEventHandler(new ChangeTrigger<>(Service::getSpec, onChange));
     endpointSlices.addEventHandler(new ChangeTrigger<>(
         slice -> List.of(String.valueOf(slice.getEndpoints()), String.valueOf(slice.getPorts()),
             String.valueOf(slice.getMetadata().getLabels())), onChange));
     List<CompletableFuture<Void>> synced = new ArrayList<>();
-    for (SharedIndexInformer<?> informer : List.of(links, services, endpointSlices)) {
+    for (SharedIndexInformer<?> informer : List.of(links, authorizations, services, endpointSlices)) {
       synced.add(informer.start().toCompletableFuture());
     }
     try {
       CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(syncTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       close();
-      throw new IllegalStateException("cannot list Links, Services and EndpointSlices from the Kubernetes API"
-          + " (is the Link CRD from deploy/crds/ installed, and may this account list and watch them?): "
+      throw new IllegalStateException("cannot list Links, Authorizations, Services and EndpointSlices from the"
+          + " Kubernetes API (are the CRDs from deploy/crds/ installed, and may this account list and watch them?): "
           + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       close();
-      throw new IllegalStateException("the Kubernetes API did not list Links, Services and EndpointSlices within "
+      throw new IllegalStateException("the Kubernetes API did not list Links, Authorizations, Services and EndpointSlices within "
           + syncTimeout.toSeconds() + " s");
     }
   }
 
   List<Link> links() {
     return links.getStore().list();
+  }
+
+  List<Authorization> authorizations() {
+    return authorizations.getStore().list();
   }
 
   Optional<Service> service(ServiceName name) {
@@ -96,12 +106,13 @@ final class ClusterCache implements AutoCloseable {
 
   /** Whether every informer has a live watch (false while the API server is unreachable). */
   boolean watching() {
-    return links.isWatching() && services.isWatching() && endpointSlices.isWatching();
+    return links.isWatching() && authorizations.isWatching() && services.isWatching() && endpointSlices.isWatching();
   }
 
   @Override
   public void close() {
     links.close();
+    authorizations.close();
     services.close();
     endpointSlices.close();
   }

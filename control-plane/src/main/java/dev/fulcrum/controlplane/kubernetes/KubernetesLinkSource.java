@@ -1,6 +1,9 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import dev.fulcrum.api.link.Authorization;
+import dev.fulcrum.api.link.AuthorizationStatus;
 import dev.fulcrum.api.link.Link;
+import dev.fulcrum.api.link.LinkStatus;
 import dev.fulcrum.api.link.LinkYaml.Document;
 import dev.fulcrum.controlplane.injection.NamespaceLabels;
 import dev.fulcrum.controlplane.mesh.EndpointResolver;
@@ -20,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Links from the Kubernetes API. Whenever a Link, a Service or an EndpointSlice changes (a burst
+ * Links and Authorizations from the Kubernetes API. Whenever one of them, a Service or an EndpointSlice changes (a burst
  * coalesced over {@link Settings#coalesceWindow}), the complete set of Links is delivered again
  * from the informers' caches; the pipeline downstream re-sends only the xDS types that changed,
  * so an endpoint change goes out as EDS alone. Targets resolve through EndpointSlices, services
@@ -47,10 +50,12 @@ public final class KubernetesLinkSource implements LinkSource {
   private final KubernetesNames names;
   private final LinkDocuments documents;
   private final EndpointSliceResolver resolver;
-  private final LinkStatusWriter statusWriter;
+  private final StatusWriter<Link, LinkStatus> linkStatus;
+  private final StatusWriter<Authorization, AuthorizationStatus> authorizationStatus;
   private volatile boolean synced;
-  /** The Links of the last delivery; read and written on the delivery thread only. */
-  private List<Link> delivered = List.of();
+  /** The resources of the last delivery; read and written on the delivery thread only. */
+  private List<Link> deliveredLinks = List.of();
+  private List<Authorization> deliveredAuthorizations = List.of();
   /** The one thread that delivers documents, as LinkSource promises. */
   private final ScheduledExecutorService delivery = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "kubernetes-links");
@@ -66,7 +71,8 @@ public final class KubernetesLinkSource implements LinkSource {
     this.names = new KubernetesNames(settings.clusterDomain());
     this.documents = new LinkDocuments(names, client.getKubernetesSerialization());
     this.resolver = new EndpointSliceResolver(cache, names, proxyPods::inboundOf);
-    this.statusWriter = new LinkStatusWriter(client, Clock.systemUTC());
+    this.linkStatus = new StatusWriter<>(client, Link.class, LinkConditions::of, Clock.systemUTC());
+    this.authorizationStatus = new StatusWriter<>(client, Authorization.class, AuthorizationConditions::of, Clock.systemUTC());
   }
 
   @Override
@@ -91,8 +97,10 @@ public final class KubernetesLinkSource implements LinkSource {
   private void deliver(Consumer<List<Document>> onChange) {
     try {
       List<Link> links = cache.links();
-      delivered = links;
-      onChange.accept(documents.of(links));
+      List<Authorization> authorizations = cache.authorizations();
+      deliveredLinks = links;
+      deliveredAuthorizations = authorizations;
+      onChange.accept(documents.of(links, authorizations));
     } catch (RuntimeException e) {
       log.error("rebuilding from the Kubernetes state failed; the last configuration keeps serving", e);
     }
@@ -120,7 +128,9 @@ public final class KubernetesLinkSource implements LinkSource {
 
   @Override
   public void reconciled(MeshModel model) {
-    statusWriter.write(delivered, model); // the Links this model was built from, not newer ones
+    // the resources this model was built from, not newer ones
+    linkStatus.write(deliveredLinks, model);
+    authorizationStatus.write(deliveredAuthorizations, model);
   }
 
   /** Whether the informers are watching the API server now (false while it is unreachable). */
@@ -134,6 +144,7 @@ public final class KubernetesLinkSource implements LinkSource {
     cache.close();
     proxyPods.close();
     namespaces.close();
-    statusWriter.close();
+    linkStatus.close();
+    authorizationStatus.close();
   }
 }

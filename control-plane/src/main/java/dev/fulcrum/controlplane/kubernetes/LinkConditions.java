@@ -8,11 +8,15 @@ import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.Target;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A Link's status, from the model built from it (a pure function):
@@ -31,6 +35,13 @@ final class LinkConditions {
   static LinkStatus of(Link link, MeshModel model, Instant now) {
     String id = LinkDocuments.id(link);
     return of(link, model.links().stream().filter(l -> l.id().equals(id)).findFirst(), model, now);
+  }
+
+  /** Every Link's status under {@code model}, its served Links found once for all. */
+  static Function<Link, LinkStatus> of(MeshModel model, Instant now) {
+    Map<String, MeshLink> served = new HashMap<>();
+    model.links().forEach(link -> served.put(link.id(), link));
+    return link -> of(link, Optional.ofNullable(served.get(LinkDocuments.id(link))), model, now);
   }
 
   /** The same, given the version of the Link the model serves (found once for many Links by the caller). */
@@ -84,9 +95,9 @@ final class LinkConditions {
   }
 
   /** The reconciler's message without the document label, which the status does not need. */
-  private static String withoutLabel(String message, Link link) {
-    String label = LinkDocuments.label(link);
-    for (String prefix : List.of(label + " (Link " + link.getMetadata().getName() + "): ", label + ": ")) {
+  static String withoutLabel(String message, CustomResource<?, ?> resource) {
+    String label = LinkDocuments.label(resource);
+    for (String prefix : List.of(label + " (" + resource.getKind() + " " + resource.getMetadata().getName() + "): ", label + ": ")) {
       if (message.startsWith(prefix)) {
         return message.substring(prefix.length());
       }
@@ -94,7 +105,7 @@ final class LinkConditions {
     return message;
   }
 
-  private static Condition condition(String type, boolean status, String reason, String message,
+  static Condition condition(String type, boolean status, String reason, String message,
       Long generation, List<Condition> previous, Instant now) {
     String value = status ? "True" : "False";
     String since = previous.stream()

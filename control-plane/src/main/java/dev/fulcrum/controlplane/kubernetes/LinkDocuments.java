@@ -1,7 +1,9 @@
 package dev.fulcrum.controlplane.kubernetes;
 
+import dev.fulcrum.api.link.Authorization;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml.Document;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Links in the cluster as the documents the pipeline reads. Each target name is qualified with
+ * The Links and Authorizations in the cluster as the documents the pipeline reads. Each Link's target name is qualified with
  * the Link's namespace ({@code name} becomes {@code name.ns}), so that targets of Links in two
  * namespaces never mix in the model and the resolver knows where to look. A document is labelled
  * {@code namespace/name#generation}; it is converted again only when its Link object changes.
@@ -28,8 +30,8 @@ final class LinkDocuments {
     this.serialization = serialization;
   }
 
-  /** Documents for {@code links}, in a stable order (by namespace/name). */
-  List<Document> of(List<Link> links) {
+  /** Documents for {@code links}, then {@code authorizations}, each in a stable order (by namespace/name). */
+  List<Document> of(List<Link> links, List<Authorization> authorizations) {
     Map<String, Converted> next = new HashMap<>();
     List<Document> documents = new ArrayList<>();
     for (Link link : links.stream().sorted(Comparator.comparing(LinkDocuments::id)).toList()) {
@@ -39,22 +41,28 @@ final class LinkDocuments {
       documents.add(current.document());
     }
     converted = next;
+    for (Authorization authorization : authorizations.stream().sorted(Comparator.comparing(LinkDocuments::id)).toList()) {
+      documents.add(Document.of(id(authorization), generation(authorization), authorization));
+    }
     return documents;
   }
 
-  static String id(Link link) {
-    return link.getMetadata().getNamespace() + "/" + link.getMetadata().getName();
+  static String id(HasMetadata resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  /** How documents of {@code link} are labelled in messages. */
-  static String label(Link link) {
-    Long generation = link.getMetadata().getGeneration();
-    return id(link) + "#" + (generation == null ? 1 : generation);
+  /** How documents of {@code resource} are labelled in messages: {@code namespace/name#generation}. */
+  static String label(HasMetadata resource) {
+    return id(resource) + "#" + generation(resource);
+  }
+
+  private static int generation(HasMetadata resource) {
+    Long generation = resource.getMetadata().getGeneration();
+    return generation == null ? 1 : generation.intValue();
   }
 
   private Document document(Link link) {
-    Long generation = link.getMetadata().getGeneration();
-    return new Document(id(link), generation == null ? 1 : generation.intValue(), qualified(link), null);
+    return new Document(id(link), generation(link), qualified(link), null);
   }
 
   /** A copy with qualified target names; through the JSON form, so fields added to the spec carry over. */

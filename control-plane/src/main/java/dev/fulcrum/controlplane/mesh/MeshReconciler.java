@@ -1,6 +1,9 @@
 package dev.fulcrum.controlplane.mesh;
 
 import dev.fulcrum.api.link.LinkYaml.Document;
+import dev.fulcrum.controlplane.authz.AuthorizationReconciler;
+import dev.fulcrum.controlplane.authz.AuthorizationValidator;
+import dev.fulcrum.controlplane.authz.Authorizations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,13 +15,15 @@ import javax.inject.Singleton;
 /**
  * Turns the documents a source read into the next {@link MeshModel}, never losing a working Link
  * to a bad edit: an invalid Link keeps serving its last good version, and when a document cannot
- * be read at all (so it is unknown which Link it held) no Link is removed.
+ * be read at all (so it is unknown which Link it held) no Link is removed. Authorizations are
+ * kept the same way ({@link AuthorizationReconciler}).
  */
 @Singleton
 public final class MeshReconciler {
   private final LinkValidator validator;
   private final EndpointResolver resolver;
   private final ServiceAliases serviceAliases;
+  private final AuthorizationReconciler authorizations = new AuthorizationReconciler(new AuthorizationValidator());
   private MeshModel current = MeshModel.EMPTY;
 
   @Inject
@@ -53,11 +58,16 @@ public final class MeshReconciler {
     List<String> errors = new ArrayList<>();
     Map<String, String> rejected = new HashMap<>();
     boolean unreadable = false;
+    List<Document> policies = new ArrayList<>();
 
     for (Document document : documents) {
-      if (document.link() == null) {
+      if (document.unreadable()) {
         unreadable = true;
         errors.add(document.label() + ": " + document.error());
+        continue;
+      }
+      if (document.authorization() != null) {
+        policies.add(document);
         continue;
       }
       LinkOrError result = validator.validate(document.label(), document.link());
@@ -106,7 +116,8 @@ public final class MeshReconciler {
         }
       }
     }
-    current = new MeshModel(List.copyOf(links.values()), endpoints, errors, rejected, unresolved, aliases);
+    Authorizations enforced = authorizations.reconcile(policies, unreadable, errors);
+    current = new MeshModel(List.copyOf(links.values()), endpoints, errors, rejected, unresolved, aliases, enforced);
     return current;
   }
 

@@ -1,6 +1,8 @@
 package dev.fulcrum.controlplane.xds;
 
 import com.google.protobuf.Message;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.mesh.Authority;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshLink;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import javax.inject.Named;
 import javax.inject.Singleton;
 
 /**
@@ -26,6 +29,8 @@ import javax.inject.Singleton;
 public final class LinkByLinkTranslation {
   private final XdsTranslator translator;
   private final XdsResourceValidator validator;
+  private final DefaultInboundPolicy defaultInboundPolicy;
+  private final String trustDomain;
   /** The last translation of each Link's part of the model; only the parts last seen are kept. */
   private Map<MeshModel, Translated> memo = new HashMap<>();
 
@@ -33,9 +38,16 @@ public final class LinkByLinkTranslation {
   public record Translated(XdsResources resources, List<String> errors) {}
 
   @Inject
-  public LinkByLinkTranslation(XdsTranslator translator, XdsResourceValidator validator) {
+  public LinkByLinkTranslation(XdsTranslator translator, XdsResourceValidator validator,
+      DefaultInboundPolicy defaultInboundPolicy, @Named("trustDomain") String trustDomain) {
     this.translator = translator;
     this.validator = validator;
+    this.defaultInboundPolicy = defaultInboundPolicy;
+    this.trustDomain = trustDomain;
+  }
+
+  public LinkByLinkTranslation(XdsTranslator translator, XdsResourceValidator validator) {
+    this(translator, validator, DefaultInboundPolicy.DEFAULT, SpiffeId.DEFAULT_TRUST_DOMAIN);
   }
 
   public synchronized Translated translate(MeshModel model) {
@@ -61,7 +73,8 @@ public final class LinkByLinkTranslation {
       }
     }
     memo = next;
-    return new Translated(resources(merged), errors);
+    InboundPolicies inbound = new InboundPolicies(model.authorizations().enforced(), defaultInboundPolicy, trustDomain);
+    return new Translated(resources(merged, inbound), errors);
   }
 
   private Translated translateAndValidate(MeshModel part) {
@@ -79,9 +92,9 @@ public final class LinkByLinkTranslation {
   }
 
   @SuppressWarnings("unchecked")
-  private static XdsResources resources(Map<XdsType, Map<String, Message>> merged) {
+  private static XdsResources resources(Map<XdsType, Map<String, Message>> merged, InboundPolicies inbound) {
     return new XdsResources(
         (Map) merged.get(XdsType.LISTENER), (Map) merged.get(XdsType.ROUTE),
-        (Map) merged.get(XdsType.CLUSTER), (Map) merged.get(XdsType.ENDPOINT));
+        (Map) merged.get(XdsType.CLUSTER), (Map) merged.get(XdsType.ENDPOINT), inbound);
   }
 }

@@ -72,6 +72,8 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
   private final Map<Long, Map<XdsType, Subscription>> streams = new HashMap<>();
   private final List<OpenWatch> openWatches = new ArrayList<>();
   private boolean published;
+  /** What servers' inbound Listeners are made from; its change is a new Listener version. */
+  private InboundPolicies inbound = InboundPolicies.ALLOW_ALL;
   private final Map<Message, byte[]> digests = new IdentityHashMap<>();
 
   @Inject
@@ -110,14 +112,17 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         Map<String, Message> next = Map.copyOf(resources.ofType(type));
         Served previous = served.get(type);
         Map<String, Retired> retired = retired(type, previous, next, now);
-        // Retired names count in the version, so that dropping one is sent to those still asking.
-        String version = versionOf(next, retired.keySet());
+        // Retired names count in the version, so that dropping one is sent to those still asking;
+        // and the policies count in the Listeners', as inbound Listeners are made from them.
+        String version = versionOf(next, retired.keySet(),
+            type == XdsType.LISTENER ? resources.inbound().toString() : "");
         if (version.equals(previous.version())) {
           continue;
         }
         served.put(type, new Served(version, next, retired));
         changed.add(type);
       }
+      inbound = resources.inbound();
       published = true;
       forgetUnservedDigests();
       for (XdsType type : changed) {
@@ -228,7 +233,7 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         }
         if (resource == null && type == XdsType.LISTENER) {
           // An xDS server's own Listener, else a service no Link declares.
-          resource = InboundListeners.forName(name).orElseGet(() -> XdsTranslator.unknownServiceListener(name));
+          resource = InboundListeners.forName(name, inbound).orElseGet(() -> XdsTranslator.unknownServiceListener(name));
         }
         if (resource != null) {
           resources.add(resource);
@@ -249,8 +254,9 @@ public final class XdsCache implements ConfigWatcher, DiscoveryServerCallbacks {
         .computeIfAbsent(type, t -> new Subscription());
   }
 
-  private String versionOf(Map<String, Message> resources, Set<String> retired) {
+  private String versionOf(Map<String, Message> resources, Set<String> retired, String alsoMadeFrom) {
     Hasher hasher = Hashing.sha256().newHasher();
+    hasher.putString(alsoMadeFrom, StandardCharsets.UTF_8);
     new TreeMap<>(resources).forEach((name, resource) -> {
       hasher.putString(name, StandardCharsets.UTF_8);
       hasher.putBytes(digest(resource));

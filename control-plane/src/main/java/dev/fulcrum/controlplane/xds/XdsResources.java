@@ -7,18 +7,28 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.Map;
 
-/** One complete set of xDS resources, by name, per type: what the translator makes and the cache serves. */
+/**
+ * One complete set of xDS resources, by name, per type: what the translator makes and the cache
+ * serves; and the policies servers' inbound Listeners are made from, for whatever name they ask by.
+ */
 public record XdsResources(
     Map<String, Listener> listeners,
     Map<String, RouteConfiguration> routes,
     Map<String, Cluster> clusters,
-    Map<String, ClusterLoadAssignment> endpoints) {
+    Map<String, ClusterLoadAssignment> endpoints,
+    InboundPolicies inbound) {
 
   public XdsResources {
     listeners = Map.copyOf(listeners);
     routes = Map.copyOf(routes);
     clusters = Map.copyOf(clusters);
     endpoints = Map.copyOf(endpoints);
+  }
+
+  /** Resources whose servers allow every call. */
+  public XdsResources(Map<String, Listener> listeners, Map<String, RouteConfiguration> routes,
+      Map<String, Cluster> clusters, Map<String, ClusterLoadAssignment> endpoints) {
+    this(listeners, routes, clusters, endpoints, InboundPolicies.ALLOW_ALL);
   }
 
   /** The resources of one type, by its xDS type URL. */

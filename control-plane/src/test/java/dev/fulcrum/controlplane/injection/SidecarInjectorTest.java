@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
 import io.fabric8.kubernetes.api.model.Container;
@@ -142,6 +143,20 @@ class SidecarInjectorTest {
         "the control plane's default");
     assertEquals(new Decision.Warn("namespace shop's label fulcrum.io/inbound-tls: 'lax' is neither strict nor permissive;"
         + " no proxy injected"), permissiveByDefault.inject(pod(ANNOTATED), OptIn.POD, "shop").decision());
+  }
+
+  @Test
+  void aPodsOwnDefaultInboundPolicyGoesToItsProxyAndOnlyAValidOne() {
+    assertEquals(null, flag(identityProxy(ANNOTATED, "default"), DefaultInboundPolicy.FLAG),
+        "no annotation: the control plane's default applies, so the proxy names none");
+    Container denying = identityProxy(ANNOTATED.replace("team: payments",
+        "team: payments, fulcrum.io/default-inbound-policy: deny"), "default");
+    assertEquals("deny", flag(denying, DefaultInboundPolicy.FLAG));
+
+    Injection bad = withIdentity.inject(pod(ANNOTATED.replace("team: payments",
+        "team: payments, fulcrum.io/default-inbound-policy: open")), OptIn.POD, "default");
+    assertEquals(new Decision.Warn("annotation fulcrum.io/default-inbound-policy: 'open' is not one of"
+        + " allow|authenticated|deny; no proxy injected"), bad.decision());
   }
 
   @Test

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.authz.InboundListenerName;
 import dev.fulcrum.controlplane.mesh.Endpoint;
 import dev.fulcrum.controlplane.mesh.MeshModel;
 import dev.fulcrum.controlplane.mesh.Seed;
@@ -19,12 +21,15 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -362,6 +367,35 @@ class XdsCacheTest {
     assertEquals(2, stream.responses.size());
     assertEquals(List.of(Fixtures.translate(SEED_AND_OTHER).listeners().get(OTHER_NAME)),
         List.copyOf(stream.last().resources()));
+  }
+
+  @Test
+  void aPolicyChangeIsSentToTheServersInboundListenerAndNothingElse() throws Exception {
+    String inbound = new dev.fulcrum.contract.authz.InboundListenerName("0.0.0.0:7001",
+        Optional.of("default/echo-v1"), Optional.empty()).toString();
+    XdsResources allowing = Fixtures.translate(SEED);
+    cache.publish(allowing);
+    Stream stream = new Stream(1);
+    stream.subscribe(XdsType.LISTENER, inbound);
+    stream.subscribe(XdsType.CLUSTER, SEED_NAME);
+    assertEquals(2, stream.responses.size());
+
+    InboundPolicies denying = new InboundPolicies(List.of(), DefaultInboundPolicy.DENY,
+        "cluster.local");
+    cache.publish(new XdsResources(allowing.listeners(), allowing.routes(), allowing.clusters(), allowing.endpoints(), denying));
+
+    assertEquals(3, stream.responses.size(), "the Listener alone is sent again");
+    Response sent = stream.last();
+    assertEquals(XdsType.LISTENER.typeUrl(), sent.request().getTypeUrl());
+    Listener listener =
+        (Listener) sent.resources().iterator().next();
+    RBAC rbac = listener.getFilterChains(0).getFilters(0).getTypedConfig()
+        .unpack(HttpConnectionManager.class)
+        .getHttpFilters(0).getTypedConfig().unpack(RBAC.class);
+    assertTrue(rbac.getRules().containsPolicies("default:deny#0"), rbac.toString());
+
+    cache.publish(new XdsResources(allowing.listeners(), allowing.routes(), allowing.clusters(), allowing.endpoints(), denying));
+    assertEquals(3, stream.responses.size(), "the same policies again: nothing sent");
   }
 
   // (d) switch-over

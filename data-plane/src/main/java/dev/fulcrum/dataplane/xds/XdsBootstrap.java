@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.fulcrum.contract.NodeMetadata;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.authz.InboundListenerName;
 import dev.fulcrum.contract.identity.MeshTls;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import dev.fulcrum.dataplane.ProxyConfig;
@@ -37,21 +39,28 @@ public final class XdsBootstrap {
         advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
         advertised(config.adminAddress()) + ":" + adminPort);
     return render(config.xdsServer(), config.nodeId(), "fulcrum-proxy", json(metadata.toStruct()),
-        identity.map(id -> id.files().dir()));
+        identity.map(id -> ",\n" + MeshTls.certificateProvidersJson(id.files().dir())).orElse(""));
   }
 
   /**
-   * A proxyless application's bootstrap: the control plane, and with {@code certificates}, the
-   * certificate provider reading them and the Listener names its xDS servers ask for.
+   * A proxyless application's bootstrap: the control plane; and for a workload with an identity, the
+   * certificate provider reading its certificate from {@code server}'s directory and the Listener
+   * names its xDS servers ask for, which carry its identity and its own default policy.
    */
-  public static String proxyless(String xdsServer, String nodeId, Optional<Path> certificates) {
-    return render(xdsServer, nodeId, "fulcrum-proxyless", "{}", certificates);
+  public static String proxyless(String xdsServer, String nodeId, Optional<ProxylessServer> server) {
+    return render(xdsServer, nodeId, "fulcrum-proxyless", "{}", server.map(s -> ",\n"
+        + MeshTls.certificateProvidersJson(s.certificates())
+        + ",\n\"server_listener_resource_name_template\": \""
+        + InboundListenerName.template(Optional.of(s.identity()), s.defaultPolicy()) + "\"").orElse(""));
   }
 
-  private static String render(String xdsServer, String nodeId, String cluster, String metadata,
-      Optional<Path> certificates) {
-    String security = certificates.map(dir -> ",\n" + MeshTls.certificateProvidersJson(dir)
-        + ",\n\"server_listener_resource_name_template\": \"" + MeshTls.SERVER_LISTENER_TEMPLATE + "\"").orElse("");
+  /**
+   * A proxyless workload's server side: where its certificate is kept, its identity
+   * ({@code NAMESPACE/SERVICEACCOUNT}) and its own default authorization policy, if any.
+   */
+  public record ProxylessServer(Path certificates, String identity, Optional<DefaultInboundPolicy> defaultPolicy) {}
+
+  private static String render(String xdsServer, String nodeId, String cluster, String metadata, String security) {
     return """
         {
           "xds_servers": [{

@@ -31,12 +31,6 @@ public final class MeshTls {
    */
   public static final String TOKEN_AUDIENCE = "identity.fulcrum.dev";
 
-  /**
-   * The Listener name an xDS server (grpc's XdsServerBuilder, gRFC A36) asks for, {@code %s} being
-   * its listening address ({@code 0.0.0.0:PORT}): the control plane answers each with mTLS.
-   */
-  public static final String SERVER_LISTENER_TEMPLATE = "fulcrum/inbound/%s";
-
   private MeshTls() {}
 
   /**

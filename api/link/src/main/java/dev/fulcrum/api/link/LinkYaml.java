@@ -1,5 +1,6 @@
 package dev.fulcrum.api.link;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -9,8 +10,8 @@ import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads {@link Link} documents from YAML, several separated by {@code ---}, exactly as users write
- * them for {@code kubectl apply}. A document that cannot be read becomes an error naming the
+ * Reads {@link Link} and {@link Authorization} documents from YAML, several separated by
+ * {@code ---}, exactly as users write them for {@code kubectl apply}. A document that cannot be read becomes an error naming the
  * document and the field, and does not stop the others from being read.
  */
 public final class LinkYaml {
@@ -18,13 +19,33 @@ public final class LinkYaml {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
+  private static final String LINK = HasMetadata.getKind(Link.class);
+  private static final String AUTHORIZATION = HasMetadata.getKind(Authorization.class);
+
   private LinkYaml() {}
 
-  /** One document of a YAML stream: the Link read from it, or why it could not be read. */
-  public record Document(String source, int index, Link link, String error) {
+  /**
+   * One document of a YAML stream: the Link or the Authorization read from it, or why it could not
+   * be read (then both are null).
+   */
+  public record Document(String source, int index, Link link, Authorization authorization, String error) {
+    /** A Link's document, or (both null) an unreadable one. */
+    public Document(String source, int index, Link link, String error) {
+      this(source, index, link, null, error);
+    }
+
+    public static Document of(String source, int index, Authorization authorization) {
+      return new Document(source, index, null, authorization, null);
+    }
+
     /** "links.yaml#2", how messages name this document. */
     public String label() {
       return source + "#" + index;
+    }
+
+    /** Whether nothing could be read from it, so that it is unknown what it held. */
+    public boolean unreadable() {
+      return link == null && authorization == null;
     }
   }
 
@@ -58,11 +79,14 @@ public final class LinkYaml {
       return new Document(source, index, null, "apiVersion: must be " + Link.API_VERSION + ", not '" + apiVersion + "'");
     }
     String kind = node.path("kind").asString(null);
-    if (!"Link".equals(kind)) {
-      return new Document(source, index, null, "kind: must be Link, not '" + kind + "'");
-    }
     try {
-      return new Document(source, index, MAPPER.treeToValue(node, Link.class), null);
+      if (LINK.equals(kind)) {
+        return new Document(source, index, MAPPER.treeToValue(node, Link.class), null);
+      }
+      if (AUTHORIZATION.equals(kind)) {
+        return Document.of(source, index, MAPPER.treeToValue(node, Authorization.class));
+      }
+      return new Document(source, index, null, "kind: must be Link or Authorization, not '" + kind + "'");
     } catch (JacksonException e) {
       return new Document(source, index, null, describe(e));
     }

@@ -60,10 +60,33 @@ class LinkYamlTest {
 
     Document kind = LinkYaml.read("f.yaml", SEED.replace("kind: Link", "kind: Service")).get(0);
     assertNull(kind.link());
-    assertEquals("kind: must be Link, not 'Service'", kind.error());
+    assertEquals("kind: must be Link or Authorization, not 'Service'", kind.error());
 
     Document missing = LinkYaml.read("f.yaml", SEED.replace("kind: Link\n", "")).get(0);
-    assertEquals("kind: must be Link, not 'null'", missing.error());
+    assertEquals("kind: must be Link or Authorization, not 'null'", missing.error());
+  }
+
+  @Test
+  void readsAnAuthorizationBesideALink() {
+    List<Document> documents = LinkYaml.read("f.yaml", SEED + "---\n" + AuthorizationExample.YAML);
+
+    assertEquals(2, documents.size());
+    assertNull(documents.get(0).authorization());
+    Document authorization = documents.get(1);
+    assertNull(authorization.link());
+    assertNull(authorization.error());
+    assertEquals("echo-callers", authorization.authorization().getMetadata().getName());
+    assertEquals("default/echo-v1", authorization.authorization().getSpec().server().identity());
+    assertEquals(List.of("default/client", "payments/*"),
+        authorization.authorization().getSpec().rules().get(0).from().identities());
+  }
+
+  @Test
+  void anAuthorizationWithAnUnknownFieldIsAnErrorNamingIt() {
+    Document document = LinkYaml.read("f.yaml", AuthorizationExample.YAML.replace("rules:", "rulez:")).get(0);
+
+    assertTrue(document.unreadable());
+    assertTrue(document.error().startsWith("spec.rulez: "), document.error());
   }
 
   @Test
