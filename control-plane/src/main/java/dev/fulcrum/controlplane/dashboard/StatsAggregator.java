@@ -9,8 +9,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import javax.inject.Inject;
 
-/** Turns each proxy's polls into the mesh's stats (pure: no clock, no I/O). */
+/**
+ * Turns each proxy's polls into the mesh's stats (pure: no clock, no I/O): per service and backend
+ * here, per server in {@link ServerStatsAggregator}.
+ */
 public final class StatsAggregator {
+  private final ServerStatsAggregator servers = new ServerStatsAggregator();
 
   @Inject
   public StatsAggregator() {}
@@ -46,7 +50,7 @@ public final class StatsAggregator {
       services.add(new MeshStats.Service(service, rows));
     });
     proxies.sort((a, b) -> a.node().equals(b.node()) ? a.admin().compareTo(b.admin()) : a.node().compareTo(b.node()));
-    return new MeshStats(proxies, services);
+    return new MeshStats(proxies, services, servers.aggregate(polls));
   }
 
   private static String status(ProxyPoll poll) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.fulcrum.contract.stats.BackendStats;
+import dev.fulcrum.contract.stats.InboundStats;
 import dev.fulcrum.contract.stats.ProxyStats;
 import dev.fulcrum.contract.stats.ServiceStats;
 import java.util.List;
@@ -131,6 +132,16 @@ class StatsAggregatorTest {
         new MeshStats.Proxy("a", "a:1", "answering", null),
         new MeshStats.Proxy("b", "b:1", "not polled yet", null)), stats.proxies());
     assertEquals(List.of(), stats.services());
+  }
+
+  @Test
+  void theMeshStatsHaveAServerPerInboundIdentity() {
+    ProxyStats inbound = stats(backend("a:1", 1, 0, 1, 2)).toBuilder()
+        .setInbound(InboundStats.newBuilder().setIdentity("default/echo").setAllowed(3)).build();
+    ProxyPoll poll = ProxyPoll.connected(new ConnectedProxy("p1", "p1:9990"))
+        .answered(new ProxyPoll.Sample(SECOND, inbound));
+    assertEquals(List.of(new MeshStats.Server("default/echo", 3, 0, 0, 1, List.of())),
+        aggregator.aggregate(List.of(poll)).servers());
   }
 
   @Test
