@@ -1,5 +1,6 @@
 package dev.fulcrum.it;
 
+import dev.fulcrum.api.link.Authorization;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.LinkYaml;
 import dev.fulcrum.controlplane.identity.IssuerSecret;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ final class KubernetesCluster implements AutoCloseable {
       server.init(address, 0);
     }
     kubectl = server.createClient();
-    applyLinkCrd();
+    applyCrds();
   }
 
   /** An API server that a Docker engine's containers reach too: on every address of this machine. */
@@ -83,7 +82,7 @@ final class KubernetesCluster implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), faults, false);
     server.init(InetAddress.getByName(host), port);
     kubectl = server.createClient();
-    applyLinkCrd();
+    applyCrds();
   }
 
   /** The API server's hand on its watches and reads (410 Gone, dropped watches, missed events). */
@@ -96,10 +95,8 @@ final class KubernetesCluster implements AutoCloseable {
     faults.serveReads();
   }
 
-  private void applyLinkCrd() throws Exception {
-    try (InputStream crd = Files.newInputStream(Path.of("..", "deploy", "crds", "links.linkerd.io-v1.yml"))) {
-      kubectl.resource(kubectl.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-    }
+  private void applyCrds() throws Exception {
+    Crds.apply(kubectl, Path.of("..", "deploy", "crds"));
   }
 
   /** The environment that points a {@code tools/fulcrum} process at this API server, and nowhere else. */
@@ -224,6 +221,17 @@ final class KubernetesCluster implements AutoCloseable {
     Link link = LinkYaml.read("kubectl", yaml).get(0).link();
     link.getMetadata().setNamespace(NAMESPACE);
     return kubectl.resource(link).createOr(existing -> existing.update());
+  }
+
+  /** Applies Authorization YAML as {@code kubectl apply -f} would. */
+  Authorization applyAuthorization(String yaml) {
+    Authorization authorization = LinkYaml.read("kubectl", yaml).get(0).authorization();
+    authorization.getMetadata().setNamespace(NAMESPACE);
+    return kubectl.resource(authorization).createOr(existing -> existing.update());
+  }
+
+  Authorization authorization(String name) {
+    return kubectl.resources(Authorization.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
   Link get(String name) {

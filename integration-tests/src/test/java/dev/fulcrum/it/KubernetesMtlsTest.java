@@ -5,6 +5,7 @@ import static dev.fulcrum.it.TrafficRecorder.servers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.api.link.Authorization;
 import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
@@ -28,6 +29,8 @@ import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.testing.Await;
 import dev.fulcrum.tools.echo.EchoServer;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -360,5 +363,50 @@ class KubernetesMtlsTest {
     sidecarV1 = restart(sidecarV1, "echo-v1", v1);
     sidecarV2 = restart(sidecarV2, "echo-v2", v2);
     noCallFailedSince(rotated);
+  }
+
+  @Test
+  @Order(5)
+  void authorizationsFromTheApiAreEnforcedOnBothSidecarsAndABadEditKeepsTheLastGoodOne() throws Exception {
+    String echoOnly = """
+        apiVersion: linkerd.io/v1alpha1
+        kind: Authorization
+        metadata: {name: %s-callers}
+        spec:
+          server: {identity: default/%s}
+          mode: %s
+          rules:
+            - from: {identities: ["default/client"]}
+              methods: ["/fulcrum.echo.v1.EchoService/Echo"]
+        """;
+    long applied = System.nanoTime();
+    cluster.applyAuthorization(echoOnly.formatted("echo-v1", "echo-v1", "enforce"));
+    cluster.applyAuthorization(echoOnly.formatted("echo-v2", "echo-v2", "enforce"));
+    Await.until(() -> serverStreamsRefused(10), Duration.ofSeconds(10), "ServerStream refused on both sidecars");
+
+    cluster.applyAuthorization(echoOnly.formatted("echo-v1", "echo-v1", "enforcing"));
+    Await.until(() -> {
+      Authorization bad = cluster.authorization("echo-v1-callers");
+      return bad.getStatus() != null && bad.getStatus().conditions().stream()
+          .anyMatch(c -> c.getType().equals("Accepted") && c.getStatus().equals("False") && c.getReason().equals("Invalid"));
+    }, Duration.ofSeconds(10), "the bad edit's status: not accepted");
+    assertTrue(serverStreamsRefused(10), "the last good policy is still enforced");
+    noCallFailedSince(applied); // the allowed traffic, Echo from default/client, throughout
+  }
+
+  /** Whether {@code calls} ServerStream calls from the client, over both backends, were all refused. */
+  private boolean serverStreamsRefused(int calls) {
+    for (int i = 0; i < calls; i++) {
+      try {
+        EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .serverStream(EchoRequest.newBuilder().setMessage("stream?").build()).next();
+        return false;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.PERMISSION_DENIED) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

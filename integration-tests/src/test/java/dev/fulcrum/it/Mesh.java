@@ -3,6 +3,7 @@ package dev.fulcrum.it;
 import dev.fulcrum.controlplane.ControlPlane;
 import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.identity.IdentityConfig;
@@ -45,8 +46,15 @@ final class Mesh implements AutoCloseable {
   private InboundTls mode;
   record Sidecar(Process process, int inboundPort, int adminPort, Path log) {}
 
-  /** How a meshed Mesh runs: its sidecars' inbound mode, and how long the certificates it issues last. */
-  record Meshed(InboundTls mode, Duration certificateLifetime) {
+  /**
+   * How a meshed Mesh runs: its sidecars' inbound mode, how long the certificates it issues last,
+   * and the control plane's default for servers no Authorization selects.
+   */
+  record Meshed(InboundTls mode, Duration certificateLifetime, DefaultInboundPolicy defaultPolicy) {
+    Meshed(InboundTls mode, Duration certificateLifetime) {
+      this(mode, certificateLifetime, DefaultInboundPolicy.DEFAULT);
+    }
+
     static Meshed strict() {
       return new Meshed(InboundTls.STRICT, Duration.ofHours(1));
     }
@@ -54,6 +62,8 @@ final class Mesh implements AutoCloseable {
   ControlPlane controlPlane;
   final Proxy proxy;
   private final List<ManagedChannel> channels = new ArrayList<>();
+  /** Other processes a test started through this Mesh, stopped with it. */
+  private final List<Process> processes = new ArrayList<>();
 
   /**
    * Starts {@code backends} echo servers (v1, v2, ...), a control plane serving {@code linksYaml}
@@ -89,7 +99,7 @@ final class Mesh implements AutoCloseable {
     ControlPlaneConfig config = onLoopback(0, 0);
     if (meshed.isPresent()) {
       config = config.withIdentity(IdentityConfig.inDirectory(caDirectory, SpiffeId.DEFAULT_TRUST_DOMAIN,
-          meshed.get().certificateLifetime()));
+          meshed.get().certificateLifetime())).withDefaultInboundPolicy(meshed.get().defaultPolicy());
     }
     controlPlane = ControlPlaneComponent.create(config, new FileLinkSource(links));
     if (meshed.isEmpty()) {
@@ -174,6 +184,20 @@ final class Mesh implements AutoCloseable {
     }
   }
 
+  /**
+   * An outbound proxy process proving {@code identity}, sending every call to {@link #SERVICE}: a
+   * second meshed caller beside this JVM's proxy. Returns its port, once it listens.
+   */
+  int startOutboundProxy(Path log, String identity) throws Exception {
+    int port = Launcher.freePort();
+    Process process = Launcher.start(log, "proxy", "--listen-port", String.valueOf(port),
+        "--xds-server", "127.0.0.1:" + controlPlane.xdsPort(), "--service", SERVICE, "--identity", identity,
+        "--admin-port", String.valueOf(Launcher.freePort()));
+    processes.add(process);
+    Launcher.awaitPort(port, SIDECAR_START);
+    return port;
+  }
+
   /** The seed's Link, its two targets on echo servers v1 and v2. */
   static String seedLink() {
     return link("my-grpc-service", "grpc-service.default.svc.cluster.local", 50051, "{v1}", "{v2}");
@@ -246,6 +270,13 @@ final class Mesh implements AutoCloseable {
     return channel;
   }
 
+  /** A plaintext channel to {@code port} on loopback, closed with the Mesh. */
+  ManagedChannel channelTo(int port) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
   /** A channel to the proxy whose calls carry {@code authority}, for a proxy that routes by it. */
   ManagedChannel proxyChannel(String authority) {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port())
@@ -261,6 +292,7 @@ final class Mesh implements AutoCloseable {
     channels.forEach(ManagedChannel::shutdownNow);
     proxy.close();
     sidecars.forEach(sidecar -> sidecar.process().destroy());
+    processes.forEach(Process::destroy);
     controlPlane.close();
     echoes.forEach(EchoServer::close);
   }

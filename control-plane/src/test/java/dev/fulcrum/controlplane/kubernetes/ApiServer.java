@@ -10,11 +10,12 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * fabric8's mock API server in CRUD mode, a real HTTP stand-in for Kubernetes: objects created
- * through it are listed and watched by the real client and informers. {@link #withLinkCrd} applies
- * the generated Link CRD, as {@code kubectl apply -f deploy/crds/} would.
+ * through it are listed and watched by the real client and informers. {@link #withCrds} applies
+ * the generated Link and Authorization CRDs, as {@code kubectl apply -f deploy/crds/} would.
  */
 final class ApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
@@ -66,9 +67,11 @@ final class ApiServer implements AutoCloseable {
     return new ApiServer(new KubernetesMockServer(false));
   }
 
-  ApiServer withLinkCrd() throws Exception {
-    try (InputStream crd = ApiServer.class.getClassLoader().getResourceAsStream("META-INF/fabric8/links.linkerd.io-v1.yml")) {
-      admin.resource(admin.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+  ApiServer withCrds() throws Exception {
+    for (String name : List.of("links.linkerd.io-v1.yml", "authorizations.linkerd.io-v1.yml")) {
+      try (InputStream crd = ApiServer.class.getClassLoader().getResourceAsStream("META-INF/fabric8/" + name)) {
+        admin.resource(admin.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+      }
     }
     return this;
   }

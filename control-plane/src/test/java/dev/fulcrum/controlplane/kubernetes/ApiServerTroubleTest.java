@@ -44,7 +44,7 @@ class ApiServerTroubleTest {
 
   @BeforeEach
   void cluster() throws Exception {
-    api = ApiServer.with(faults).withLinkCrd();
+    api = ApiServer.with(faults).withCrds();
     createObjects(api, pod("10.0.1.1"), pod("10.0.1.2"));
   }
 
@@ -168,7 +168,7 @@ class ApiServerTroubleTest {
     startSource();
     ApiServerFaults restarted = ApiServerFaults.restartOf(faults);
     restarted.refuseReads(503); // starting: lists fail until the objects are all there
-    api = api.restartedWith(restarted).withLinkCrd();
+    api = api.restartedWith(restarted).withCrds();
     await(() -> !source.watching(), "the source seeing the API server gone");
     createObjects(api, pod("10.0.1.1"), pod("10.0.1.2"), pod("10.0.1.3")); // the same, and v1 scaled up
     int before = delivered.size();

@@ -13,7 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.api.link.Authorization;
+import dev.fulcrum.api.link.AuthorizationExample;
+import dev.fulcrum.api.link.AuthorizationStatus;
 import dev.fulcrum.api.link.Link;
+import dev.fulcrum.controlplane.authz.MeshAuthorization;
 import dev.fulcrum.api.link.LinkStatus;
 import dev.fulcrum.controlplane.kubernetes.ClusterObjects.Pod;
 import dev.fulcrum.controlplane.mesh.Authority;
@@ -51,7 +55,7 @@ class KubernetesLinkSourceTest {
 
   @BeforeEach
   void cluster() throws Exception {
-    api = new ApiServer().withLinkCrd();
+    api = new ApiServer().withCrds();
     api.admin.resource(service("default", "grpc-service-v1", port("grpc", 7001, new IntOrString("grpc")))).create();
     api.admin.resource(service("default", "grpc-service-v2", port("grpc", 7002, new IntOrString(8002)))).create();
     api.admin.resource(slice("default", "grpc-service-v1", "v1-a", "grpc", 8001, pod("10.0.1.1"), pod("10.0.1.2"))).create();
@@ -227,6 +231,52 @@ class KubernetesLinkSourceTest {
     assertTrue(accepted.getMessage().endsWith("(the last valid version of this Link keeps serving)"), accepted.getMessage());
     assertEquals(1, model().links().size());
     assertEquals(Optional.of(Duration.ofSeconds(5)), model().links().get(0).policy().requestTimeout());
+  }
+
+  private AuthorizationStatus authorizationStatus(String name) {
+    Authorization authorization = api.admin.resources(Authorization.class).inNamespace("default").withName(name).get();
+    return authorization == null ? null : authorization.getStatus();
+  }
+
+  private static Authorization authorization(String yaml) {
+    return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(yaml, Authorization.class);
+  }
+
+  private static boolean accepted(AuthorizationStatus status, String value) {
+    return status != null && status.conditions().stream()
+        .anyMatch(c -> c.getType().equals(LinkStatus.ACCEPTED) && c.getStatus().equals(value));
+  }
+
+  @Test
+  void anAuthorizationIsEnforcedAndAcceptedAndABadEditKeepsItsLastGoodVersion() throws Exception {
+    api.admin.resource(authorization(AuthorizationExample.YAML)).create();
+    startSource();
+    assertEquals(List.of("default/echo-callers"),
+        model().authorizations().enforced().stream().map(MeshAuthorization::id).toList());
+    await(() -> accepted(authorizationStatus("echo-callers"), "True"), "the Authorization accepted");
+
+    Authorization bad = authorization(AuthorizationExample.YAML.replace("\"payments/*\"", "\"payments/*/x\""));
+    for (int attempt = 1; ; attempt++) { // the control plane writes its status meanwhile
+      try {
+        api.admin.resource(bad).update();
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+    await(() -> accepted(authorizationStatus("echo-callers"), "False"), "the bad edit not accepted");
+    Condition refused = authorizationStatus("echo-callers").conditions().get(0);
+    assertEquals("Invalid", refused.getReason());
+    assertTrue(refused.getMessage().startsWith("spec.rules[0].from.identities[1]: 'payments/*/x'"), refused.getMessage());
+    assertTrue(refused.getMessage().endsWith("(the last valid version of this Authorization keeps being enforced)"),
+        refused.getMessage());
+    assertEquals(List.of("default/client", "payments/*"),
+        model().authorizations().enforced().get(0).rules().get(0).callers().identities(), "the last good version");
+
+    api.admin.resources(Authorization.class).inNamespace("default").withName("echo-callers").delete();
+    await(() -> model().authorizations().enforced().isEmpty(), "a deleted Authorization is no longer enforced");
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
@@ -27,7 +26,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,9 +108,7 @@ public final class KubernetesScaleBench {
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init();
     KubernetesClient kubectl = server.createClient();
-    try (InputStream crd = Files.newInputStream(Path.of("deploy", "crds", "links.linkerd.io-v1.yml"))) {
-      kubectl.resource(kubectl.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-    }
+    dev.fulcrum.it.Crds.apply(kubectl, Path.of("deploy", "crds"));
     long filling = System.nanoTime();
     for (int i = 0; i < services; i++) {
       kubectl.resource(new ServiceBuilder()
