@@ -41,7 +41,7 @@ public final class PolicySubscription implements AutoCloseable {
   static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
 
   /** Delays between attempts: from {@code first}, doubling, to {@code max}; each shifted up to 20% to spread proxies out. */
-  public record Backoff(Duration first, Duration max) {
+  record Backoff(Duration first, Duration max) {
     Duration after(Duration delay) {
       Duration doubled = delay.multipliedBy(2);
       return doubled.compareTo(max) > 0 ? max : doubled;
@@ -76,7 +76,7 @@ public final class PolicySubscription implements AutoCloseable {
     this(config, bootstrap, policies, BACKOFF);
   }
 
-  public PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, InboundPolicies policies, Backoff backoff) {
+  PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, InboundPolicies policies, Backoff backoff) {
     this.target = config.xdsServer();
     this.listenerName = config.inboundListenerName();
     this.bootstrap = bootstrap;
