@@ -2,6 +2,7 @@ package dev.fulcrum.dataplane;
 
 import dev.fulcrum.dataplane.admin.AdminServer;
 import dev.fulcrum.dataplane.admin.Readiness;
+import dev.fulcrum.dataplane.authz.PolicySubscription;
 import dev.fulcrum.dataplane.forward.EventLoops;
 import dev.fulcrum.dataplane.forward.InboundServer;
 import dev.fulcrum.dataplane.forward.ProxyServer;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The data-plane proxy, a sidecar's two sides. Outbound, a call's path: {@link ProxyServer} accepts
  * it (any method), the {@code CallForwarder} opens its twin on the service's {@link UpstreamChannels}
  * channel, grpc-xds picks the backend (over mTLS when it is meshed), and a {@code ForwardedCall}
- * relays the two until they close. Inbound: {@link InboundServer} terminates the caller's mTLS and
- * the {@code AppForwarder} relays the call to the application on loopback.
+ * relays the two until they close. Inbound: {@link InboundServer} terminates the caller's mTLS, the
+ * {@code InboundAuthorizer} decides the call by the policy the {@link PolicySubscription} keeps
+ * current, and the {@code AppForwarder} relays an allowed call to the application on loopback.
  */
 @Singleton
 public final class Proxy implements AutoCloseable {
@@ -36,11 +38,12 @@ public final class Proxy implements AutoCloseable {
   private final Readiness readiness;
   private final Optional<WorkloadIdentity> identity;
   private final Optional<InboundServer> inbound;
+  private final Optional<PolicySubscription> inboundPolicy;
 
   @Inject
   Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
       EventLoops eventLoops, AdminServer admin, Tracing tracing, Readiness readiness,
-      Optional<WorkloadIdentity> identity, Optional<InboundServer> inbound) {
+      Optional<WorkloadIdentity> identity, Optional<InboundServer> inbound, Optional<PolicySubscription> inboundPolicy) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
@@ -51,10 +54,13 @@ public final class Proxy implements AutoCloseable {
     this.readiness = readiness;
     this.identity = identity;
     this.inbound = inbound;
+    this.inboundPolicy = inboundPolicy;
   }
 
   public Proxy start() throws Exception {
     admin.start();
+    // Subscribes now, so that the policy can arrive while the proxy is being certified.
+    inboundPolicy.ifPresent(subscription -> subscription.start(admin.port()));
     // Before anything connects: mTLS, both ways, needs the certificate (grpc-xds reads its files).
     if (identity.isPresent()) {
       identity.get().start();
@@ -71,11 +77,17 @@ public final class Proxy implements AutoCloseable {
           config.xdsServer(), config.adminAddress().getHostString(), admin.port());
     }
     if (inbound.isPresent()) {
+      // The inbound side listens only once its first policy is in force, rather than listening and
+      // refusing calls with UNAVAILABLE until then: a caller finds the port closed, which grpc takes
+      // as this endpoint not being up yet (it waits, or picks another), where a refused call would
+      // be a failed one. The certificate is waited for the same way; /ready says no meanwhile.
+      inboundPolicy.orElseThrow().awaitFirstPolicy();
       inbound.get().start();
       ProxyConfig.Inbound side = config.inbound().orElseThrow();
-      log.info("proxy inbound side on {}:{} ({}), as {}, forwarding to the application on 127.0.0.1:{}; admin on {}:{}",
+      log.info("proxy inbound side on {}:{} ({}), as {}, forwarding to the application on 127.0.0.1:{} what the policy"
+              + " of Listener {} allows; admin on {}:{}",
           side.address().getHostString(), inbound.get().port(), side.tls().yamlName(), identity.orElseThrow().current().id(),
-          side.appPort(), config.adminAddress().getHostString(), admin.port());
+          side.appPort(), inboundPolicy.orElseThrow().listenerName(), config.adminAddress().getHostString(), admin.port());
     }
     readiness.listening(true);
     return this;
@@ -109,6 +121,7 @@ public final class Proxy implements AutoCloseable {
   public void close() {
     readiness.listening(false);
     inbound.ifPresent(InboundServer::close);
+    inboundPolicy.ifPresent(PolicySubscription::close);
     server.close();
     upstreams.close();
     eventLoops.close();

@@ -2,6 +2,8 @@ package dev.fulcrum.dataplane;
 
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.authz.InboundListenerName;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import java.util.Optional;
  * @param outbound whether the outbound side listens (on {@code listenAddress}); a proxy may run
  *     its inbound side only
  * @param identity the workload identity the proxy gets a certificate for, for mTLS
- * @param inbound the inbound side, which takes meshed callers' calls to the application
+ * @param inbound the inbound side, which takes meshed callers' calls to the application, those
+ *     its policy (from the control plane) allows
  * @param ioThreads network threads, shared by the listening side and every upstream channel (each
  *     connection lives on one); 0 for one per core. One by default, sized for a sidecar: a call
  *     then never changes threads on its way through, which measured both faster and quicker than
@@ -58,9 +61,16 @@ public record ProxyConfig(
 
   /**
    * The inbound side: listens on {@code address} in {@code tls} mode and forwards each call to the
-   * application on 127.0.0.1:{@code appPort}.
+   * application on 127.0.0.1:{@code appPort}, as far as the control plane's policy allows it;
+   * {@code defaultPolicy}, when set, is what the control plane applies to this workload when no
+   * Authorization selects it (else its own default).
    */
-  public record Inbound(InetSocketAddress address, int appPort, InboundTls tls) {}
+  public record Inbound(InetSocketAddress address, int appPort, InboundTls tls, Optional<DefaultInboundPolicy> defaultPolicy) {
+    /** With the control plane's default policy. */
+    public Inbound(InetSocketAddress address, int appPort, InboundTls tls) {
+      this(address, appPort, tls, Optional.empty());
+    }
+  }
 
   public ProxyConfig {
     if (inbound.isPresent() && identity.isEmpty()) {
@@ -75,6 +85,16 @@ public record ProxyConfig(
     if (!ProxyFlags.isTraceSampling(traceSampling)) {
       throw new IllegalArgumentException("traceSampling: " + traceSampling + " is not between 0 and 1");
     }
+  }
+
+  /**
+   * The inbound Listener this proxy asks the control plane for, whose RBAC is its policy: it names
+   * the application's port, the workload's identity and its own default, if any.
+   */
+  public String inboundListenerName() {
+    Inbound side = inbound.orElseThrow(() -> new IllegalStateException("this proxy has no inbound side"));
+    return new InboundListenerName("0.0.0.0:" + side.appPort(), identity.map(Identity::workload), side.defaultPolicy())
+        .toString();
   }
 
   /** The network threads to start: as configured, else one per core. */

@@ -2,6 +2,7 @@ package dev.fulcrum.dataplane;
 
 import dagger.Module;
 import dagger.Provides;
+import dev.fulcrum.dataplane.authz.PolicySubscription;
 import dev.fulcrum.dataplane.forward.InboundServer;
 import dev.fulcrum.dataplane.identity.IdentityClient;
 import dev.fulcrum.dataplane.identity.IdentityFiles;
@@ -36,6 +37,13 @@ interface ProxyModule {
   @Singleton
   static Optional<InboundServer> inbound(ProxyConfig config, javax.inject.Provider<InboundServer> server) {
     return config.inbound().isPresent() ? Optional.of(server.get()) : Optional.empty();
+  }
+
+  /** The inbound side's policy subscription, when there is an inbound side. */
+  @Provides
+  @Singleton
+  static Optional<PolicySubscription> inboundPolicy(ProxyConfig config, javax.inject.Provider<PolicySubscription> subscription) {
+    return config.inbound().isPresent() ? Optional.of(subscription.get()) : Optional.empty();
   }
 
   /** A new directory only this user can enter, on a tmpfs where there is one. */

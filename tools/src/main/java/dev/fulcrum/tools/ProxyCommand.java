@@ -3,6 +3,7 @@ package dev.fulcrum.tools;
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
@@ -95,6 +96,11 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "strict: mTLS with a mesh certificate only; permissive (the default): plaintext callers too.")
   String inboundTls;
 
+  @Option(names = DefaultInboundPolicy.FLAG, paramLabel = "allow|authenticated|deny",
+      description = "With --inbound-port: which callers this workload accepts when no Authorization selects it"
+          + " (default: the control plane's default).")
+  String defaultInboundPolicy;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -145,12 +151,7 @@ public final class ProxyCommand implements Callable<Integer> {
       service = Optional.ofNullable(upstream.controlPlane.service)
           .map(s -> HostPort.parse("--service", s).toString());
     }
-    ProxyConfig config = new ProxyConfig(
-        new InetSocketAddress(listenAddress, listenPort == null ? DEFAULT_LISTEN_PORT : listenPort),
-        xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads, true, Optional.empty(), Optional.empty());
-    config = withInbound(withIdentity(config, embedded != null));
-    Proxy proxy = ProxyComponent.create(config);
+    Proxy proxy = ProxyComponent.create(config(xdsServer, service, embedded != null));
     proxy.start();
     QuickControlPlane toClose = embedded;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -161,6 +162,15 @@ public final class ProxyCommand implements Callable<Integer> {
     }));
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** The proxy the flags describe, subscribed to {@code xdsServer} ({@code embedded}: the quick form's own). */
+  ProxyConfig config(String xdsServer, Optional<String> service, boolean embedded) {
+    ProxyConfig config = new ProxyConfig(
+        new InetSocketAddress(listenAddress, listenPort == null ? DEFAULT_LISTEN_PORT : listenPort),
+        xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
+        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads, true, Optional.empty(), Optional.empty());
+    return withInbound(withIdentity(config, embedded));
   }
 
   private ProxyConfig withIdentity(ProxyConfig config, boolean embedded) {
@@ -180,8 +190,8 @@ public final class ProxyCommand implements Callable<Integer> {
 
   private ProxyConfig withInbound(ProxyConfig config) {
     if (inboundPort == null) {
-      if (appPort != null || inboundTls != null) {
-        throw new UsageException("--app-port and --inbound-tls: only with --inbound-port");
+      if (appPort != null || inboundTls != null || defaultInboundPolicy != null) {
+        throw new UsageException("--app-port, --inbound-tls and " + DefaultInboundPolicy.FLAG + ": only with --inbound-port");
       }
       return config;
     }
@@ -195,8 +205,11 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     InboundTls mode = inboundTls == null ? InboundTls.DEFAULT : InboundTls.of(inboundTls)
         .orElseThrow(() -> new UsageException("--inbound-tls: '" + inboundTls + "' is not strict or permissive"));
-    return config.withInbound(new ProxyConfig.Inbound(new InetSocketAddress(inboundAddress, inboundPort), appPort, mode),
-        listenPort != null);
+    Optional<DefaultInboundPolicy> defaultPolicy = Optional.ofNullable(defaultInboundPolicy).map(value -> DefaultInboundPolicy
+        .of(value).orElseThrow(() -> new UsageException(DefaultInboundPolicy.FLAG + ": '" + value + "' is not "
+            + DefaultInboundPolicy.choices())));
+    return config.withInbound(new ProxyConfig.Inbound(new InetSocketAddress(inboundAddress, inboundPort), appPort, mode,
+        defaultPolicy), listenPort != null);
   }
 
   private static void checkPort(String flag, int port) {

@@ -1,6 +1,7 @@
 package dev.fulcrum.dataplane.admin;
 
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.authz.InboundPolicies;
 import dev.fulcrum.dataplane.xds.ConfigReadiness;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusResponse;
 import java.util.function.Supplier;
@@ -14,7 +15,9 @@ import javax.inject.Singleton;
  * Link has: the control plane answers it as it answers any unknown service), which shows the
  * control plane is there and answering.
  *
- * <p>A proxy with only an inbound side is ready once it listens, which it does once certified.
+ * <p>A proxy with an inbound side is ready only once its inbound policy has been received (it
+ * listens only then, too); with only an inbound side, it then needs no more: it listens once
+ * certified and given its policy.
  *
  * <p>Once configured, the proxy stays ready: grpc-xds keeps what it applied when the control plane
  * goes away, and a pod's readiness must not follow its outbound dependencies (a deleted Link would
@@ -26,12 +29,14 @@ public final class Readiness {
   public static final String PROBE_SERVICE = "fulcrum-readiness.invalid:1";
 
   private final ProxyConfig config;
+  private final InboundPolicies inboundPolicies;
   private volatile boolean listening;
   private volatile boolean configured;
 
   @Inject
-  public Readiness(ProxyConfig config) {
+  public Readiness(ProxyConfig config, InboundPolicies inboundPolicies) {
     this.config = config;
+    this.inboundPolicies = inboundPolicies;
   }
 
   /** The service whose configuration the proxy waits for (the channel to warm up). */
@@ -46,6 +51,9 @@ public final class Readiness {
   boolean ready(Supplier<ClientStatusResponse> status) {
     if (!listening) {
       return false;
+    }
+    if (config.inbound().isPresent() && !inboundPolicies.received()) {
+      return false; // no call may reach the application before its policy is known
     }
     if (!config.outbound()) {
       return true; // an inbound side alone needs no xDS: it listens once it has its certificate

@@ -17,9 +17,9 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * The inbound side's forwarder: each call a meshed caller sent to this proxy goes on to the
- * application, on loopback in plaintext, over one cached connection; the caller's TLS and identity
- * label its metrics. (This is where authorization will decide, before the call goes on.)
+ * The inbound side's forwarder: each call a meshed caller sent to this proxy, once the
+ * {@link InboundAuthorizer} allowed it, goes on to the application, on loopback in plaintext, over
+ * one cached connection; the caller's TLS and identity label its metrics.
  */
 @Singleton
 public final class AppForwarder implements ServerCallHandler<byte[], DetachedMessage>, AutoCloseable {

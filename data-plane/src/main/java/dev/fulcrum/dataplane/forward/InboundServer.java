@@ -14,7 +14,8 @@ import javax.inject.Singleton;
 
 /**
  * The proxy's inbound listening side: meshed callers' calls arrive here over mTLS (and, when
- * permissive, callers outside the mesh in plaintext), each handed to the {@link AppForwarder}.
+ * permissive, callers outside the mesh in plaintext), each decided by the {@link InboundAuthorizer}
+ * and, when allowed, handed to the {@link AppForwarder}.
  */
 @Singleton
 public final class InboundServer implements AutoCloseable {
@@ -28,11 +29,11 @@ public final class InboundServer implements AutoCloseable {
   private Server server;
 
   @Inject
-  public InboundServer(ProxyConfig config, AppForwarder app, EventLoops eventLoops, Optional<WorkloadIdentity> identity,
-      ProxyTelemetry telemetry) {
+  public InboundServer(ProxyConfig config, InboundAuthorizer authorizer, AppForwarder app, EventLoops eventLoops,
+      Optional<WorkloadIdentity> identity, ProxyTelemetry telemetry) {
     this.config = config.inbound().orElseThrow();
     this.maxMessageBytes = config.maxMessageBytes();
-    this.registry = new ForwardingRegistry(app);
+    this.registry = new ForwardingRegistry(authorizer);
     this.eventLoops = eventLoops;
     this.identity = identity.orElseThrow(() -> new IllegalStateException("the inbound side needs an identity"));
     this.app = app;

@@ -39,6 +39,7 @@ import javax.inject.Singleton;
  *       failed (one handshake fails every call waiting on it), by {@code reason}, one of
  *       {@link TlsFailure.Reason}'s few labels (never an exception's text).</li>
  * </ul>
+ * The inbound side's authorization decisions are counted apart, by {@link InboundAuthorizations}.
  * Meters are looked up once per tag set and cached, so recording a call costs a map lookup and a
  * histogram update.
  */

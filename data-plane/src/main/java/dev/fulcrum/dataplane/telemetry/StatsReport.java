@@ -14,15 +14,18 @@ import javax.inject.Inject;
 
 /**
  * What the dashboard shows of this proxy: per service and backend, calls and failures since start,
- * and latency percentiles merged from the attempt histograms of every method and code, as the
+ * and latency percentiles merged from the attempt histograms of every method and code; and, for
+ * its inbound side, what the authorization policy decided ({@link InboundAuthorizations}); as the
  * contract's {@link ProxyStats}.
  */
 public final class StatsReport {
   private final ProxyTelemetry telemetry;
+  private final InboundAuthorizations authorizations;
 
   @Inject
-  public StatsReport(ProxyTelemetry telemetry) {
+  public StatsReport(ProxyTelemetry telemetry, InboundAuthorizations authorizations) {
     this.telemetry = telemetry;
+    this.authorizations = authorizations;
   }
 
   /** One service's backend, summed over methods and codes. */
@@ -64,6 +67,7 @@ public final class StatsReport {
           .setTls(row.peer.tls())
           .setIdentity(row.peer.identity())));
     });
+    authorizations.stats().ifPresent(stats::setInbound);
     return stats.build();
   }
 

@@ -9,6 +9,7 @@ import dev.fulcrum.contract.authz.InboundListenerName;
 import dev.fulcrum.contract.identity.MeshTls;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import dev.fulcrum.dataplane.ProxyConfig;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,6 +24,7 @@ import javax.inject.Inject;
  */
 public final class XdsBootstrap {
   static final String PROPERTY = "io.grpc.xds.bootstrapConfig";
+  private static final String CLUSTER = "fulcrum-proxy";
 
   private final ProxyConfig config;
   private final Optional<WorkloadIdentity> identity;
@@ -35,11 +37,26 @@ public final class XdsBootstrap {
 
   /** The bootstrap JSON for this proxy, whose admin endpoint is on {@code adminPort}. */
   public String json(int adminPort) {
-    NodeMetadata metadata = new NodeMetadata(
+    return render(config.xdsServer(), config.nodeId(), CLUSTER, json(metadata(adminPort).toStruct()),
+        identity.map(id -> ",\n" + MeshTls.certificateProvidersJson(id.files().dir())).orElse(""));
+  }
+
+  /**
+   * The node the bootstrap names, as the proxy's own xDS streams (the inbound policy's) introduce
+   * it: the same id and metadata, so the control plane sees one proxy.
+   */
+  public Node node(int adminPort) {
+    return Node.newBuilder()
+        .setId(config.nodeId())
+        .setCluster(CLUSTER)
+        .setMetadata(metadata(adminPort).toStruct())
+        .build();
+  }
+
+  private NodeMetadata metadata(int adminPort) {
+    return new NodeMetadata(
         advertised(config.listenAddress()) + ":" + config.listenAddress().getPort(),
         advertised(config.adminAddress()) + ":" + adminPort);
-    return render(config.xdsServer(), config.nodeId(), "fulcrum-proxy", json(metadata.toStruct()),
-        identity.map(id -> ",\n" + MeshTls.certificateProvidersJson(id.files().dir())).orElse(""));
   }
 
   /**

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
+import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.authz.InboundPolicies;
+import dev.fulcrum.dataplane.authz.InboundPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.admin.v3.ClientResourceStatus;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientConfig;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusResponse;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,7 @@ class ReadinessTest {
           .setXdsConfig(Any.pack(Listener.newBuilder().setName(Readiness.PROBE_SERVICE).build()))))
       .build();
 
-  private final Readiness readiness = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.empty(), "n"));
+  private final Readiness readiness = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.empty(), "n"), new InboundPolicies());
 
   @Test
   void readyOnlyWhileListeningAndOnceTheControlPlaneAnswered() {
@@ -52,8 +57,22 @@ class ReadinessTest {
   }
 
   @Test
+  void anInboundSideIsReadyOnlyOnceItsPolicyIsReceived() throws Exception {
+    ProxyConfig inboundOnly = ProxyConfig.local(0, "cp:18000", Optional.empty(), "n")
+        .withIdentity(new ProxyConfig.Identity("default/echo", Optional.empty(), Optional.empty()))
+        .withInbound(new ProxyConfig.Inbound(new InetSocketAddress("127.0.0.1", 0), 1, InboundTls.STRICT), false);
+    InboundPolicies policies = new InboundPolicies();
+    Readiness withInbound = new Readiness(inboundOnly, policies);
+    withInbound.listening(true);
+    assertFalse(withInbound.ready(() -> NOTHING), "no inbound policy received");
+    policies.apply("1", InboundPolicy.of(RBAC.getDefaultInstance(), "RBAC"));
+    assertTrue(withInbound.ready(() -> NOTHING), "an inbound side alone needs no more than its policy");
+  }
+
+  @Test
   void withAServiceItWaitsForThatServiceNotTheProbe() {
-    Readiness withService = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.of("svc.test:1"), "n"));
+    Readiness withService = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.of("svc.test:1"), "n"),
+        new InboundPolicies());
     assertEquals("svc.test:1", withService.awaitedService());
     withService.listening(true);
     assertFalse(withService.ready(() -> PROBE_ANSWERED));

@@ -8,6 +8,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.fulcrum.contract.NodeMetadata;
 import dev.fulcrum.dataplane.ProxyConfig;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -26,6 +27,19 @@ class XdsBootstrapTest {
     JsonFormat.parser().merge(json, parsed);
     Struct metadata = parsed.getFieldsOrThrow("node").getStructValue().getFieldsOrThrow("metadata").getStructValue();
     assertEquals(new NodeMetadata("127.0.0.1:8080", "127.0.0.1:9990"), NodeMetadata.of(metadata), json);
+  }
+
+  @Test
+  void theNodeOfTheProxysOwnStreamsIsTheBootstrapsNode() throws Exception {
+    ProxyConfig config = ProxyConfig.local(8080, "cp.example:18000", Optional.empty(), "node-1");
+    XdsBootstrap bootstrap = new XdsBootstrap(config, Optional.empty());
+    Struct.Builder parsed = Struct.newBuilder();
+    JsonFormat.parser().merge(bootstrap.json(9990), parsed);
+    Struct node = parsed.getFieldsOrThrow("node").getStructValue();
+    Node own = bootstrap.node(9990);
+    assertEquals(node.getFieldsOrThrow("id").getStringValue(), own.getId());
+    assertEquals(node.getFieldsOrThrow("cluster").getStringValue(), own.getCluster());
+    assertEquals(node.getFieldsOrThrow("metadata").getStructValue(), own.getMetadata());
   }
 
   @Test

@@ -1,0 +1,11 @@
+package dev.fulcrum.dataplane.authz;
+
+/**
+ * A policy the sidecar cannot enforce as written, its message naming the field and why (what a
+ * NACK tells the control plane). Never taken as "allow": the last good policy stays in force.
+ */
+public final class InvalidPolicyException extends Exception {
+  public InvalidPolicyException(String field, String problem) {
+    super(field + ": " + problem);
+  }
+}
