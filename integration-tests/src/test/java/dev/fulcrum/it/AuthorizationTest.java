@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
+import dev.fulcrum.controlplane.dashboard.DashboardJson;
+import dev.fulcrum.controlplane.dashboard.MeshStats;
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.echo.v1.EchoServiceGrpc.EchoServiceBlockingStub;
@@ -134,11 +136,14 @@ class AuthorizationTest {
         policy("enforce", allowOther ? "\"default/client\", \"default/other\"" : "\"default/client\"");
         Await.until(() -> allowOther ? answers(other) : refused(other), APPLIED, "edit " + edit + " applied");
         applied.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written));
+        // Traffic across each edit's switch-over, not only before the first.
+        Await.until(() -> traffic.callsAfter(written).size() >= 50, APPLIED, "calls after edit " + edit);
       }
       List<TrafficRecorder.Call> calls = traffic.callsAfter(start);
       assertEquals(List.of(), calls.stream().filter(call -> call.failure() != null).toList(), "no allowed call failed");
-      assertTrue(calls.size() > 50, calls.size() + " calls");
+      assertTrue(calls.size() >= 300, calls.size() + " calls");
     }
+    System.out.println("AuthorizationTest: each edit applied, file write to the sidecar's decision, in " + applied + " ms");
     assertTrue(applied.stream().allMatch(millis -> millis < 1000), "each edit applied within 1 s: " + applied + " ms");
   }
 
@@ -152,6 +157,37 @@ class AuthorizationTest {
         "the invalid edit rejected");
     assertTrue(refused(other), "the bad edit opened nothing");
     assertEquals("v1", echo(client).getServer(), "the last good policy still allows its caller");
+  }
+
+  @Test
+  void theDashboardAndStatShowWhatEachServerAllowedAndDenied() throws Exception {
+    policy("enforce", "\"default/client\"");
+    Await.until(() -> refused(other), APPLIED, "default/other refused");
+    assertEquals("v1", echo(client).getServer());
+    String dashboard = "127.0.0.1:" + mesh.controlPlane.adminPort().getAsInt();
+
+    // The dashboard polls each proxy's /stats; the sidecar's inbound side reports its decisions.
+    Await.until(() -> server(dashboard).map(s -> s.policies().stream().anyMatch(p -> p.policy().equals("default/echo-callers")
+        && p.allowed() > 0 && p.denied() > 0)).orElse(false), Duration.ofSeconds(20),
+        "default/echo-v1's allowed and denied calls on the dashboard");
+    MeshStats.Server server = server(dashboard).orElseThrow();
+    assertEquals(1, server.proxies());
+    assertTrue(server.allowed() > 0 && server.denied() > 0, server.toString());
+
+    Launcher.Result stat = Launcher.run(Duration.ofSeconds(60), "stat", "--control-plane", dashboard);
+    assertEquals(0, stat.exitCode(), stat.stderr());
+    assertTrue(stat.stdout().lines().anyMatch(line -> line.startsWith("default/echo-v1") && line.contains("default/echo-callers")),
+        stat.stdout());
+  }
+
+  /** default/echo-v1 as the dashboard's /api/stats shows it, if it does. */
+  private Optional<MeshStats.Server> server(String dashboard) {
+    try {
+      String body = Launcher.get(Integer.parseInt(dashboard.substring(dashboard.indexOf(':') + 1)), "/api/stats");
+      return new DashboardJson().meshStats(body).servers().stream().filter(s -> s.identity().equals("default/echo-v1")).findFirst();
+    } catch (Exception e) {
+      throw new AssertionError("the dashboard did not answer /api/stats", e);
+    }
   }
 
   private static EchoRequest request() {
