@@ -1,7 +1,7 @@
 package dev.fulcrum.dataplane.admin;
 
 import dev.fulcrum.dataplane.ProxyConfig;
-import dev.fulcrum.dataplane.authz.InboundPolicies;
+import dev.fulcrum.dataplane.authz.PolicyInForce;
 import dev.fulcrum.dataplane.xds.ConfigReadiness;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.service.status.v3.ClientStatusResponse;
 import java.util.function.Supplier;
@@ -29,12 +29,12 @@ public final class Readiness {
   public static final String PROBE_SERVICE = "fulcrum-readiness.invalid:1";
 
   private final ProxyConfig config;
-  private final InboundPolicies inboundPolicies;
+  private final PolicyInForce inboundPolicies;
   private volatile boolean listening;
   private volatile boolean configured;
 
   @Inject
-  public Readiness(ProxyConfig config, InboundPolicies inboundPolicies) {
+  public Readiness(ProxyConfig config, PolicyInForce inboundPolicies) {
     this.config = config;
     this.inboundPolicies = inboundPolicies;
   }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The inbound side's policy, kept current from the control plane: an ADS stream of its own (v3,
  * state of the world) subscribed to the one Listener {@link ProxyConfig#inboundListenerName}, as
  * the node grpc-xds's bootstrap names. Each response is read ({@link InboundListener}) and ACKed,
- * its policy put in force ({@link InboundPolicies}); a bad one is NACKed with the reason, and the
+ * its policy put in force ({@link PolicyInForce}); a bad one is NACKed with the reason, and the
  * last good policy stays. When the stream fails it is opened again after a backoff (from
  * {@link Backoff#first}, doubling up to {@link Backoff#max}, reset by an answer), asking to resume
  * from the version in force; meanwhile that version stays in force, so a control-plane restart
@@ -55,7 +55,7 @@ public final class PolicySubscription implements AutoCloseable {
   private final String target;
   private final String listenerName;
   private final XdsBootstrap bootstrap;
-  private final InboundPolicies policies;
+  private final PolicyInForce policies;
   private final Backoff backoff;
   private final ManagedChannel channel;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,11 +72,11 @@ public final class PolicySubscription implements AutoCloseable {
   private boolean closed;
 
   @Inject
-  PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, InboundPolicies policies) {
+  PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, PolicyInForce policies) {
     this(config, bootstrap, policies, BACKOFF);
   }
 
-  PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, InboundPolicies policies, Backoff backoff) {
+  PolicySubscription(ProxyConfig config, XdsBootstrap bootstrap, PolicyInForce policies, Backoff backoff) {
     this.target = config.xdsServer();
     this.listenerName = config.inboundListenerName();
     this.bootstrap = bootstrap;

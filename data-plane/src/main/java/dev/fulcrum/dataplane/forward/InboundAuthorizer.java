@@ -2,7 +2,7 @@ package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.authz.Decision;
 import dev.fulcrum.dataplane.authz.InboundCall;
-import dev.fulcrum.dataplane.authz.InboundPolicies;
+import dev.fulcrum.dataplane.authz.PolicyInForce;
 import dev.fulcrum.dataplane.authz.InboundPolicy;
 import dev.fulcrum.dataplane.identity.TlsPeer;
 import dev.fulcrum.dataplane.telemetry.InboundAuthorizations;
@@ -30,11 +30,11 @@ public final class InboundAuthorizer implements ServerCallHandler<byte[], Detach
   private static final Logger log = LoggerFactory.getLogger(InboundAuthorizer.class);
 
   private final AppForwarder app;
-  private final InboundPolicies policies;
+  private final PolicyInForce policies;
   private final InboundAuthorizations authorizations;
 
   @Inject
-  public InboundAuthorizer(AppForwarder app, InboundPolicies policies, InboundAuthorizations authorizations) {
+  public InboundAuthorizer(AppForwarder app, PolicyInForce policies, InboundAuthorizations authorizations) {
     this.app = app;
     this.policies = policies;
     this.authorizations = authorizations;

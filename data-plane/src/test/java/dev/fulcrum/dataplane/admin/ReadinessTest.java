@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Any;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.dataplane.ProxyConfig;
-import dev.fulcrum.dataplane.authz.InboundPolicies;
+import dev.fulcrum.dataplane.authz.PolicyInForce;
 import dev.fulcrum.dataplane.authz.InboundPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.grpc.xds.shaded.io.envoyproxy.envoy.admin.v3.ClientResourceStatus;
@@ -29,7 +29,7 @@ class ReadinessTest {
           .setXdsConfig(Any.pack(Listener.newBuilder().setName(Readiness.PROBE_SERVICE).build()))))
       .build();
 
-  private final Readiness readiness = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.empty(), "n"), new InboundPolicies());
+  private final Readiness readiness = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.empty(), "n"), new PolicyInForce());
 
   @Test
   void readyOnlyWhileListeningAndOnceTheControlPlaneAnswered() {
@@ -61,7 +61,7 @@ class ReadinessTest {
     ProxyConfig inboundOnly = ProxyConfig.local(0, "cp:18000", Optional.empty(), "n")
         .withIdentity(new ProxyConfig.Identity("default/echo", Optional.empty(), Optional.empty()))
         .withInbound(new ProxyConfig.Inbound(new InetSocketAddress("127.0.0.1", 0), 1, InboundTls.STRICT), false);
-    InboundPolicies policies = new InboundPolicies();
+    PolicyInForce policies = new PolicyInForce();
     Readiness withInbound = new Readiness(inboundOnly, policies);
     withInbound.listening(true);
     assertFalse(withInbound.ready(() -> NOTHING), "no inbound policy received");
@@ -72,7 +72,7 @@ class ReadinessTest {
   @Test
   void withAServiceItWaitsForThatServiceNotTheProbe() {
     Readiness withService = new Readiness(ProxyConfig.local(0, "cp:18000", Optional.of("svc.test:1"), "n"),
-        new InboundPolicies());
+        new PolicyInForce());
     assertEquals("svc.test:1", withService.awaitedService());
     withService.listening(true);
     assertFalse(withService.ready(() -> PROBE_ANSWERED));

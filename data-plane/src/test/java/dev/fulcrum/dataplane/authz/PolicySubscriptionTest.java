@@ -40,7 +40,7 @@ class PolicySubscriptionTest {
   private static final Listener WITHOUT_POLICY = listener(NAME, List.of(HttpFilter.newBuilder()
       .setName("envoy.filters.http.router").setTypedConfig(Any.pack(Router.getDefaultInstance())).build()));
 
-  private final InboundPolicies policies = new InboundPolicies();
+  private final PolicyInForce policies = new PolicyInForce();
   private TestAdsServer ads;
   private PolicySubscription subscription;
 

@@ -15,7 +15,7 @@ import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.stats.InboundStats;
 import dev.fulcrum.contract.stats.PolicyStats;
 import dev.fulcrum.dataplane.ProxyConfig;
-import dev.fulcrum.dataplane.authz.InboundPolicies;
+import dev.fulcrum.dataplane.authz.PolicyInForce;
 import dev.fulcrum.dataplane.authz.TestPolicies;
 import dev.fulcrum.dataplane.identity.IdentityClient;
 import dev.fulcrum.dataplane.identity.IdentityFiles;
@@ -62,7 +62,7 @@ class InboundAuthorizerTest {
   @TempDir
   Path identityDir;
 
-  private final InboundPolicies policies = new InboundPolicies();
+  private final PolicyInForce policies = new PolicyInForce();
   private TestCa ca;
   private Server identityService;
   private TestApp app;

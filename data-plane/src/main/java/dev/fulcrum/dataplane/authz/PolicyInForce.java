@@ -13,7 +13,7 @@ import javax.inject.Singleton;
  * opens or closes the inbound side.
  */
 @Singleton
-public final class InboundPolicies {
+public final class PolicyInForce {
   private final CountDownLatch first = new CountDownLatch(1);
   private volatile Applied applied;
 
@@ -21,7 +21,7 @@ public final class InboundPolicies {
   private record Applied(String version, InboundPolicy policy) {}
 
   @Inject
-  public InboundPolicies() {}
+  public PolicyInForce() {}
 
   /** Puts {@code policy} in force for the calls that start from now on. */
   public void apply(String version, InboundPolicy policy) {
