@@ -3,7 +3,7 @@
 #   tools/bench.sh [--duration 30s] [--rounds 3] [--warmup 5s] [--rate 2000] [--streaming 10]
 #                  [--phases closed,stream,open,h2load] [--compare NAME=LAUNCHER ...]
 #   tools/bench.sh --memory [--nmt] [--rate 1000] [--duration 30s] ['JVM FLAGS' ...]
-#   tools/bench.sh --mtls [--duration 30s] [--rounds 3] [--rate 1000]   mTLS against plaintext
+#   tools/bench.sh --mtls [--duration 30s] [--rounds 3] [--rate 1000] [--authz]   mTLS against plaintext
 #                  between two sidecars: tools/bench-mtls.sh, which says more
 #
 # It starts an echo server (`fulcrum echo --quiet`), a control plane serving one Link for it (file

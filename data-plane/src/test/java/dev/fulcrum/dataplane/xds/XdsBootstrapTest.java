@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.fulcrum.contract.NodeMetadata;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.authz.InboundListenerName;
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,22 @@ class XdsBootstrapTest {
     assertEquals(node.getFieldsOrThrow("id").getStringValue(), own.getId());
     assertEquals(node.getFieldsOrThrow("cluster").getStringValue(), own.getCluster());
     assertEquals(node.getFieldsOrThrow("metadata").getStructValue(), own.getMetadata());
+  }
+
+  @Test
+  void aProxylessServersListenerNamesCarryItsIdentityAndItsOwnDefault() throws Exception {
+    String json = XdsBootstrap.proxyless("cp.example:18000", "app-1", Optional.of(new XdsBootstrap.ProxylessServer(
+        Path.of("/var/run/fulcrum"), "shop/checkout", Optional.of(DefaultInboundPolicy.DENY))));
+    Struct.Builder parsed = Struct.newBuilder();
+    JsonFormat.parser().merge(json, parsed);
+    String template = parsed.getFieldsOrThrow("server_listener_resource_name_template").getStringValue();
+    // grpc-xds puts the listening address where %s is; the control plane reads the rest back.
+    InboundListenerName name = InboundListenerName.parse(template.replace("%s", "0.0.0.0:50051")).orElseThrow();
+    assertEquals(new InboundListenerName("0.0.0.0:50051", Optional.of("shop/checkout"), Optional.of(DefaultInboundPolicy.DENY)), name);
+    assertTrue(parsed.containsFields("certificate_providers"), json);
+
+    String client = XdsBootstrap.proxyless("cp.example:18000", "app-2", Optional.empty());
+    assertTrue(!client.contains("server_listener_resource_name_template"), "a client alone names no server Listener: " + client);
   }
 
   @Test
