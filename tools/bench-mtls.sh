@@ -37,26 +37,24 @@ peak_rss() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 echo "$(date -u '+%F %T') UTC, $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), load average$(uptime | sed 's/.*load average//'); logs in $logs"
 echo_port=$(free_port) xds_port=$(free_port) inbound_port=$(free_port) plain_port=$(free_port) mtls_port=$(free_port)
 start echo echo --port "$echo_port" --name bench --quiet
+link() {  # NAME PORT TARGET-PORT [IDENTITY]: a Link document
+  cat <<EOF
+apiVersion: linkerd.io/v1alpha1
+kind: Link
+metadata: {name: $1}
+spec:
+  service: {name: $1, port: $2}
+  target:
+    - {name: 127.0.0.1, port: $3${4:+, identity: $4}}
+---
+EOF
+}
 if [[ $authz == true ]]; then
   # Paths a and b: the same mTLS hops, to a sidecar no Authorization selects and to one selected.
   a=allow b=authz b_inbound_port=$(free_port)
-  cat >"$logs/links.yaml" <<EOF
-apiVersion: linkerd.io/v1alpha1
-kind: Link
-metadata: {name: bench-allow}
-spec:
-  service: {name: bench-allow, port: $plain_port}
-  target:
-    - {name: 127.0.0.1, port: $inbound_port, identity: default/bench}
----
-apiVersion: linkerd.io/v1alpha1
-kind: Link
-metadata: {name: bench-authz}
-spec:
-  service: {name: bench-authz, port: $mtls_port}
-  target:
-    - {name: 127.0.0.1, port: $b_inbound_port, identity: default/bench-authz}
----
+  { link bench-allow "$plain_port" "$inbound_port" default/bench
+    link bench-authz "$mtls_port" "$b_inbound_port" default/bench-authz
+    cat <<EOF
 apiVersion: linkerd.io/v1alpha1
 kind: Authorization
 metadata: {name: bench-callers, namespace: default}
@@ -68,25 +66,12 @@ spec:
     - {from: {unauthenticated: true}, methods: ["/grpc.health.v1.Health/Check"]}
     - {from: {identities: ["default/client"]}, methods: ["/fulcrum.echo.v1.EchoService/*"]}
 EOF
+  } >"$logs/links.yaml"
 else
   a=plaintext b=mtls b_inbound_port=$inbound_port
-  cat >"$logs/links.yaml" <<EOF
-apiVersion: linkerd.io/v1alpha1
-kind: Link
-metadata: {name: bench-plaintext}
-spec:
-  service: {name: bench-plaintext, port: $plain_port}
-  target:
-    - {name: 127.0.0.1, port: $inbound_port}
----
-apiVersion: linkerd.io/v1alpha1
-kind: Link
-metadata: {name: bench-mtls}
-spec:
-  service: {name: bench-mtls, port: $mtls_port}
-  target:
-    - {name: 127.0.0.1, port: $inbound_port, identity: default/bench}
-EOF
+  { link bench-plaintext "$plain_port" "$inbound_port"
+    link bench-mtls "$mtls_port" "$inbound_port" default/bench
+  } >"$logs/links.yaml"
 fi
 start control-plane control-plane --config "$logs/links.yaml" --xds-port "$xds_port" --xds-address 127.0.0.1 \
   --admin-port 0 --identity-dir "$logs/ca"

@@ -1,12 +1,15 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.AuthorizationCalls.answers;
+import static dev.fulcrum.it.AuthorizationCalls.echo;
+import static dev.fulcrum.it.AuthorizationCalls.refused;
+import static dev.fulcrum.it.AuthorizationCalls.serverStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
-import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.echo.v1.EchoServiceGrpc.EchoServiceBlockingStub;
 import dev.fulcrum.testing.Await;
@@ -15,7 +18,6 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +72,7 @@ class AuthorizationDefaultsTest {
             """.formatted(mesh.echo(1).port()));
         Await.until(() -> answers(toDenying), Duration.ofSeconds(10), "the Authorization opens Echo to default/client");
         StatusRuntimeException otherMethod = assertThrows(StatusRuntimeException.class,
-            () -> toDenying.withDeadlineAfter(5, TimeUnit.SECONDS).serverStream(request()).next());
+            () -> serverStream(toDenying));
         assertEquals(Status.Code.PERMISSION_DENIED, otherMethod.getStatus().getCode(), "and nothing else");
         assertTrue(otherMethod.getStatus().getDescription().contains("default/client-echoes"), otherMethod.getStatus().toString());
       } finally {
@@ -79,20 +81,6 @@ class AuthorizationDefaultsTest {
     }
   }
 
-  private static EchoRequest request() {
-    return EchoRequest.newBuilder().setMessage("by default?").build();
-  }
 
-  private static dev.fulcrum.echo.v1.EchoReply echo(EchoServiceBlockingStub stub) {
-    return stub.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request());
-  }
 
-  private static boolean answers(EchoServiceBlockingStub stub) {
-    try {
-      echo(stub);
-      return true;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
-  }
 }

@@ -1,5 +1,9 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.AuthorizationCalls.answers;
+import static dev.fulcrum.it.AuthorizationCalls.echo;
+import static dev.fulcrum.it.AuthorizationCalls.refused;
+import static dev.fulcrum.it.AuthorizationCalls.serverStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +12,6 @@ import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.controlplane.dashboard.DashboardJson;
 import dev.fulcrum.controlplane.dashboard.MeshStats;
-import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.echo.v1.EchoServiceGrpc.EchoServiceBlockingStub;
 import dev.fulcrum.testing.Await;
@@ -91,7 +94,7 @@ class AuthorizationTest {
     double denied = decisions("deny", "default/echo-callers");
     long appCalls = mesh.echo(1).service().calls();
     StatusRuntimeException otherMethod = assertThrows(StatusRuntimeException.class,
-        () -> client.withDeadlineAfter(5, TimeUnit.SECONDS).serverStream(request()).next());
+        () -> serverStream(client));
     assertEquals(Status.Code.PERMISSION_DENIED, otherMethod.getStatus().getCode(), otherMethod.getStatus().toString());
     assertTrue(otherMethod.getStatus().getDescription().contains("default/echo-callers"), otherMethod.getStatus().toString());
     StatusRuntimeException otherCaller = assertThrows(StatusRuntimeException.class, () -> echo(other));
@@ -102,7 +105,7 @@ class AuthorizationTest {
     assertEquals(appCalls, mesh.echo(1).service().calls(), "no refused call reached the application");
     assertEquals(denied + 3, decisions("deny", "default/echo-callers"), "each refusal counted, with the policy's name");
 
-    assertEquals("v1", plaintext.withDeadlineAfter(5, TimeUnit.SECONDS).serverStream(request()).next().getServer(),
+    assertEquals("v1", serverStream(plaintext).getServer(),
         "an unauthenticated caller gets what its rule says");
   }
 
@@ -190,31 +193,9 @@ class AuthorizationTest {
     }
   }
 
-  private static EchoRequest request() {
-    return EchoRequest.newBuilder().setMessage("authorized?").build();
-  }
 
-  private static dev.fulcrum.echo.v1.EchoReply echo(EchoServiceBlockingStub stub) {
-    return stub.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request());
-  }
 
-  private static boolean answers(EchoServiceBlockingStub stub) {
-    try {
-      echo(stub);
-      return true;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
-  }
 
-  private static boolean refused(EchoServiceBlockingStub stub) {
-    try {
-      echo(stub);
-      return false;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode() == Status.Code.PERMISSION_DENIED;
-    }
-  }
 
   /** The sidecar's count of {@code authz} decisions by {@code policy}. */
   private double decisions(String authz, String policy) throws Exception {

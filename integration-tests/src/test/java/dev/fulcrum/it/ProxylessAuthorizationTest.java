@@ -1,5 +1,9 @@
 package dev.fulcrum.it;
 
+import static dev.fulcrum.it.AuthorizationCalls.answers;
+import static dev.fulcrum.it.AuthorizationCalls.echo;
+import static dev.fulcrum.it.AuthorizationCalls.refused;
+import static dev.fulcrum.it.AuthorizationCalls.serverStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,7 +13,6 @@ import dev.fulcrum.controlplane.ControlPlaneComponent;
 import dev.fulcrum.controlplane.ControlPlaneConfig;
 import dev.fulcrum.controlplane.identity.IdentityConfig;
 import dev.fulcrum.controlplane.source.FileLinkSource;
-import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.testing.Await;
 import io.grpc.ManagedChannel;
@@ -24,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,37 +119,26 @@ class ProxylessAuthorizationTest {
       // The xDS server serves once its Listener has arrived; until then it refuses connections.
       Await.until(() -> answers(client), START, "the allowed identity's call answered by the proxyless server");
       StatusRuntimeException otherMethod = assertThrows(StatusRuntimeException.class, () ->
-          client.withDeadlineAfter(5, TimeUnit.SECONDS).serverStream(request()).next());
+          serverStream(client));
       assertEquals(Status.Code.PERMISSION_DENIED, otherMethod.getStatus().getCode(), otherMethod.getStatus().toString());
       StatusRuntimeException otherCaller = assertThrows(StatusRuntimeException.class, () ->
-          other.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request()));
+          echo(other));
       assertEquals(Status.Code.PERMISSION_DENIED, otherCaller.getStatus().getCode(), otherCaller.getStatus().toString());
 
       write(links, link + POLICY.formatted("\"default/client\", \"default/other\""));
       Await.until(() -> answers(other), Duration.ofSeconds(10), "the edit, allowing default/other, applied");
-      assertEquals("proxyless", client.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request()).getServer());
+      assertEquals("proxyless", echo(client).getServer());
 
       // A bad edit keeps the last good policy: default/other stays allowed, nothing else opens.
       write(links, link + POLICY.formatted("\"default/client\", \"default/other\"").replace("  rules:", "  mode: enforcing\n  rules:"));
       Await.until(() -> controlPlane.model().errors().stream().anyMatch(e -> e.contains("enforcing")), Duration.ofSeconds(10),
           "the bad edit seen");
-      assertEquals("proxyless", other.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request()).getServer());
+      assertEquals("proxyless", echo(other).getServer());
       StatusRuntimeException stillRefused = assertThrows(StatusRuntimeException.class, () ->
-          client.withDeadlineAfter(5, TimeUnit.SECONDS).serverStream(request()).next());
+          serverStream(client));
       assertEquals(Status.Code.PERMISSION_DENIED, stillRefused.getStatus().getCode());
     }
   }
 
-  private static EchoRequest request() {
-    return EchoRequest.newBuilder().setMessage("authorized?").build();
-  }
 
-  private static boolean answers(EchoServiceGrpc.EchoServiceBlockingStub stub) {
-    try {
-      stub.withDeadlineAfter(5, TimeUnit.SECONDS).echo(request());
-      return true;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
-  }
 }

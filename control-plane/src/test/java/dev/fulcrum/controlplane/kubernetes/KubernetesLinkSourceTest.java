@@ -209,21 +209,24 @@ class KubernetesLinkSourceTest {
     assertEquals("True", condition(status("my-grpc-service"), LinkStatus.ACCEPTED).getStatus());
   }
 
-  @Test
-  void aBadEditKeepsTheLastValidVersionServingAndSaysSo() throws Exception {
-    startSource();
-    Link bad = link(Seed.YAML.replace("request-timeout: 5s", "request-timeout: soon"));
-    // The control plane writes this Link's status meanwhile: retry a write that loses that race.
+  /** Updates {@code resource}; the control plane writes its status meanwhile, so a write that loses that race is retried. */
+  private void updateBesideItsStatusWrites(io.fabric8.kubernetes.api.model.HasMetadata resource) {
     for (int attempt = 1; ; attempt++) {
       try {
-        api.admin.resource(bad).update();
-        break;
+        api.admin.resource(resource).update();
+        return;
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 5) {
           throw e;
         }
       }
     }
+  }
+
+  @Test
+  void aBadEditKeepsTheLastValidVersionServingAndSaysSo() throws Exception {
+    startSource();
+    updateBesideItsStatusWrites(link(Seed.YAML.replace("request-timeout: 5s", "request-timeout: soon")));
     await(() -> status("my-grpc-service") != null
         && "False".equals(condition(status("my-grpc-service"), LinkStatus.ACCEPTED).getStatus()), "not accepted");
     Condition accepted = condition(status("my-grpc-service"), LinkStatus.ACCEPTED);
@@ -255,17 +258,7 @@ class KubernetesLinkSourceTest {
         model().authorizations().enforced().stream().map(MeshAuthorization::id).toList());
     await(() -> accepted(authorizationStatus("echo-callers"), "True"), "the Authorization accepted");
 
-    Authorization bad = authorization(AuthorizationExample.YAML.replace("\"payments/*\"", "\"payments/*/x\""));
-    for (int attempt = 1; ; attempt++) { // the control plane writes its status meanwhile
-      try {
-        api.admin.resource(bad).update();
-        break;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    updateBesideItsStatusWrites(authorization(AuthorizationExample.YAML.replace("\"payments/*\"", "\"payments/*/x\"")));
     await(() -> accepted(authorizationStatus("echo-callers"), "False"), "the bad edit not accepted");
     Condition refused = authorizationStatus("echo-callers").conditions().get(0);
     assertEquals("Invalid", refused.getReason());
