@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Assumptions;
  * machine, the suite is skipped; missing under {@code CI=true}, it fails: a CI that silently lost
  * its container suite must go red, not green.
  */
-final class Prerequisite {
+public final class Prerequisite {
   private Prerequisite() {}
 
-  static void require(boolean present, String missing) {
+  public static void require(boolean present, String missing) {
     require(present, missing, System.getenv("CI"));
   }
 

@@ -2,6 +2,7 @@ package dev.fulcrum.tools;
 
 import dev.fulcrum.tools.bench.BenchCommand;
 import dev.fulcrum.tools.bench.FloodCommand;
+import dev.fulcrum.tools.capture.CaptureCommand;
 import dev.fulcrum.tools.demo.DemoCommand;
 import dev.fulcrum.tools.echo.EchoCommand;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
         FloodCommand.class,
         ConfigDumpCommand.class,
         IdentityCommand.class,
+        CaptureCommand.class,
     })
 public final class Fulcrum implements Runnable {
   /** Exit code for bad flags or a bad file. */
@@ -49,16 +51,16 @@ public final class Fulcrum implements Runnable {
     }
     line.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println(
-          "fulcrum " + e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
+          e.getCommandLine().getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
       return USAGE;
     });
     line.setExecutionExceptionHandler((e, command, parsed) -> {
       if (e instanceof UsageException) {
-        command.getErr().println("fulcrum " + command.getCommandName() + ": " + e.getMessage());
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         return USAGE;
       }
       if (e instanceof UnreachableException) {
-        command.getErr().println("fulcrum " + command.getCommandName() + ": " + e.getMessage());
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         return UNREACHABLE;
       }
       throw e;

@@ -1,0 +1,33 @@
+package dev.fulcrum.contract.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CaptureSettingsTest {
+
+  @Test
+  void theInstallCommandLineSaysEverySetting() {
+    CaptureSettings settings = new CaptureSettings(65532, 15001, 4143, List.of(25, 3306), List.of(9990), List.of("10.96.0.0/12"));
+    assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--inbound-port", "4143",
+        "--skip-outbound-ports", "25,3306", "--skip-inbound-ports", "9990", "--skip-outbound-cidrs", "10.96.0.0/12"),
+        settings.installArgs());
+    assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--inbound-port", "4143"),
+        CaptureSettings.defaults().installArgs());
+  }
+
+  @Test
+  void aBadValueIsRefusedNamingItsFlag() {
+    assertEquals("--skip-outbound-cidrs: '10.0.0.0/33' is not an IPv4 CIDR (a.b.c.d/n)", assertThrows(IllegalArgumentException.class,
+        () -> new CaptureSettings(65532, 15001, 4143, List.of(), List.of(), List.of("10.0.0.0/33"))).getMessage());
+    for (String cidr : List.of("10.0.0/8", "10.0.0.256/8", "10.0.0.0", "::1/128", "a.b.c.d/8")) {
+      assertThrows(IllegalArgumentException.class, () -> new CaptureSettings(65532, 15001, 4143, List.of(), List.of(), List.of(cidr)), cidr);
+    }
+    assertEquals("--skip-inbound-ports: 0 is not a port (1-65535)", assertThrows(IllegalArgumentException.class,
+        () -> new CaptureSettings(65532, 15001, 4143, List.of(), List.of(0), List.of())).getMessage());
+    assertEquals("--outbound-port and --inbound-port: both 4143", assertThrows(IllegalArgumentException.class,
+        () -> new CaptureSettings(65532, 4143, 4143, List.of(), List.of(), List.of())).getMessage());
+  }
+}
