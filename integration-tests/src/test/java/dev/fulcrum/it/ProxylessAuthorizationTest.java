@@ -7,19 +7,13 @@ import static dev.fulcrum.it.AuthorizationCalls.serverStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlane;
-import dev.fulcrum.controlplane.ControlPlaneComponent;
-import dev.fulcrum.controlplane.ControlPlaneConfig;
-import dev.fulcrum.controlplane.identity.IdentityConfig;
-import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -94,15 +88,10 @@ class ProxylessAuthorizationTest {
         """.formatted(serverPort);
     Path links = dir.resolve("links.yaml");
     write(links, link + POLICY.formatted("\"default/client\""));
-    try (ControlPlane controlPlane = ControlPlaneComponent.create(
-        ControlPlaneConfig.xdsOnly(new InetSocketAddress("127.0.0.1", 0))
-            .withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN, Duration.ofHours(1))),
-        new FileLinkSource(links)).start()) {
+    try (ControlPlane controlPlane = ProxylessWorkloads.controlPlane(dir, links)) {
       String xds = "127.0.0.1:" + controlPlane.xdsPort();
-      start("server-identity", Map.of(), "identity", "--xds-server", xds, "--identity", "default/echo-server",
-          "--out", dir.resolve("server").toString(), "--bootstrap", dir.resolve("server.json").toString());
-      Await.until(() -> Files.exists(dir.resolve("server.json")), START, "the server's bootstrap written");
-      start("echo", Map.of("GRPC_XDS_BOOTSTRAP", dir.resolve("server.json").toString()),
+      Path bootstrap = ProxylessWorkloads.certify(dir, xds, "default/echo-server", "server", processes);
+      start("echo", Map.of("GRPC_XDS_BOOTSTRAP", bootstrap.toString()),
           "echo", "--xds", "--port", String.valueOf(serverPort), "--name", "proxyless");
       int clientPort = Launcher.freePort();
       int otherPort = Launcher.freePort();

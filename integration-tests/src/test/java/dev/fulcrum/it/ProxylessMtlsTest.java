@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
-import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.controlplane.ControlPlane;
-import dev.fulcrum.controlplane.ControlPlaneComponent;
-import dev.fulcrum.controlplane.ControlPlaneConfig;
-import dev.fulcrum.controlplane.identity.IdentityConfig;
-import dev.fulcrum.controlplane.source.FileLinkSource;
 import dev.fulcrum.echo.v1.EchoRequest;
 import dev.fulcrum.echo.v1.EchoServiceGrpc;
 import dev.fulcrum.testing.Await;
@@ -62,14 +57,6 @@ class ProxylessMtlsTest {
     return process;
   }
 
-  private void awaitFile(Path file, String name) throws Exception {
-    try {
-      Await.until(() -> Files.exists(file), START, name + " written");
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; its log:\n" + Files.readString(dir.resolve(name + ".log")), e);
-    }
-  }
-
   @Test
   void anXdsServerAndAnXdsClientSpeakMtlsAndTheServerSeesTheClientsIdentity() throws Exception {
     int serverPort = Launcher.freePort();
@@ -92,18 +79,11 @@ class ProxylessMtlsTest {
             - {name: 127.0.0.1, port: %d, identity: default/echo-behind-sidecar}
         """.formatted(serverPort, sidecarPort));
     EchoServer behindSidecar = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "behind-sidecar");
-    try (ControlPlane controlPlane = ControlPlaneComponent.create(
-        ControlPlaneConfig.xdsOnly(new InetSocketAddress("127.0.0.1", 0))
-            .withIdentity(IdentityConfig.inDirectory(dir.resolve("ca"), SpiffeId.DEFAULT_TRUST_DOMAIN, Duration.ofHours(1))),
-        new FileLinkSource(links)).start()) {
+    try (ControlPlane controlPlane = ProxylessWorkloads.controlPlane(dir, links)) {
       String xds = "127.0.0.1:" + controlPlane.xdsPort();
-      start("server-identity", Map.of(), "identity", "--xds-server", xds, "--identity", "default/echo-server",
-          "--out", dir.resolve("server").toString(), "--bootstrap", dir.resolve("server.json").toString());
-      start("client-identity", Map.of(), "identity", "--xds-server", xds, "--identity", "default/client",
-          "--out", dir.resolve("client").toString(), "--bootstrap", dir.resolve("client.json").toString());
-      awaitFile(dir.resolve("server.json"), "server-identity");
-      awaitFile(dir.resolve("client.json"), "client-identity");
-      start("echo", Map.of("GRPC_XDS_BOOTSTRAP", dir.resolve("server.json").toString()),
+      Path serverBootstrap = ProxylessWorkloads.certify(dir, xds, "default/echo-server", "server", processes);
+      Path clientBootstrap = ProxylessWorkloads.certify(dir, xds, "default/client", "client", processes);
+      start("echo", Map.of("GRPC_XDS_BOOTSTRAP", serverBootstrap.toString()),
           "echo", "--xds", "--port", String.valueOf(serverPort), "--name", "proxyless");
       Mesh.Sidecar sidecar = Mesh.startSidecar(dir.resolve("sidecar.log"), sidecarPort, Launcher.freePort(),
           behindSidecar.port(), "default/echo-behind-sidecar", controlPlane.xdsPort(), InboundTls.STRICT);
@@ -116,7 +96,7 @@ class ProxylessMtlsTest {
       Launcher.awaitPort(proxyPort, START);
 
       // This JVM is the proxyless client: grpc-xds reads its bootstrap once, from this property.
-      System.setProperty("io.grpc.xds.bootstrapConfig", Files.readString(dir.resolve("client.json")));
+      System.setProperty("io.grpc.xds.bootstrapConfig", Files.readString(clientBootstrap));
       ManagedChannel client = Grpc.newChannelBuilder("xds:///" + SERVICE,
           XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
       ManagedChannel plaintext = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
