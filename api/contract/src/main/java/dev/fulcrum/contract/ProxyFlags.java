@@ -27,6 +27,11 @@ public final class ProxyFlags {
   public static final String APP_PORT = "--app-port";
   /** {@code strict} or {@code permissive}: see {@link InboundTls}. */
   public static final String INBOUND_TLS = "--inbound-tls";
+  /**
+   * The pod's connections are captured ({@code fulcrum capture install}): the outbound side learns
+   * the mesh's service names and tells gRPC to them from anything else, which it passes through.
+   */
+  public static final String CAPTURED = "--captured";
 
   /** Linkerd's inbound port, kept so that people and tools coming from it find it where they expect. */
   public static final int DEFAULT_INBOUND_PORT = 4143;
