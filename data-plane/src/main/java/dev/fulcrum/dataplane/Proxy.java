@@ -3,11 +3,13 @@ package dev.fulcrum.dataplane;
 import dev.fulcrum.dataplane.admin.AdminServer;
 import dev.fulcrum.dataplane.admin.Readiness;
 import dev.fulcrum.dataplane.authz.PolicySubscription;
+import dev.fulcrum.dataplane.capture.MeshServices;
 import dev.fulcrum.dataplane.forward.EventLoops;
 import dev.fulcrum.dataplane.forward.InboundServer;
 import dev.fulcrum.dataplane.forward.ProxyServer;
 import dev.fulcrum.dataplane.forward.UpstreamChannels;
 import dev.fulcrum.dataplane.telemetry.Tracing;
+import dev.fulcrum.dataplane.xds.ControlPlaneChannel;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
 import dev.fulcrum.dataplane.identity.WorkloadIdentity;
 import java.util.Optional;
@@ -39,11 +41,14 @@ public final class Proxy implements AutoCloseable {
   private final Optional<WorkloadIdentity> identity;
   private final Optional<InboundServer> inbound;
   private final Optional<PolicySubscription> inboundPolicy;
+  private final Optional<MeshServices> meshServices;
+  private final ControlPlaneChannel controlPlane;
 
   @Inject
   Proxy(ProxyConfig config, XdsBootstrap bootstrap, ProxyServer server, UpstreamChannels upstreams,
       EventLoops eventLoops, AdminServer admin, Tracing tracing, Readiness readiness,
-      Optional<WorkloadIdentity> identity, Optional<InboundServer> inbound, Optional<PolicySubscription> inboundPolicy) {
+      Optional<WorkloadIdentity> identity, Optional<InboundServer> inbound, Optional<PolicySubscription> inboundPolicy,
+      Optional<MeshServices> meshServices, ControlPlaneChannel controlPlane) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.server = server;
@@ -55,12 +60,15 @@ public final class Proxy implements AutoCloseable {
     this.identity = identity;
     this.inbound = inbound;
     this.inboundPolicy = inboundPolicy;
+    this.meshServices = meshServices;
+    this.controlPlane = controlPlane;
   }
 
   public Proxy start() throws Exception {
     admin.start();
     // Subscribes now, so that the policy can arrive while the proxy is being certified.
     inboundPolicy.ifPresent(subscription -> subscription.start(admin.port()));
+    meshServices.ifPresent(services -> services.start(admin.port()));
     // Before anything connects: mTLS, both ways, needs the certificate (grpc-xds reads its files).
     if (identity.isPresent()) {
       identity.get().start();
@@ -70,9 +78,15 @@ public final class Proxy implements AutoCloseable {
       bootstrap.install(admin.port());
       // Subscribes now: the first calls need not wait for the configuration, and /ready can tell it came.
       upstreams.warmUp(readiness.awaitedService());
+      if (meshServices.isPresent()) {
+        // Captured connections are told apart by the names of the mesh's services: none is taken
+        // before they are known (the connections wait in the backlog, or are refused, and retried).
+        meshServices.get().awaitFirst();
+      }
       server.start();
-      log.info("proxy listening on {}:{}, routing {} through control plane {}; admin on {}:{}",
+      log.info("proxy listening on {}:{}{}, routing {} through control plane {}; admin on {}:{}",
           config.listenAddress().getHostString(), server.port(),
+          config.capture().map(c -> " for captured connections too (opaque ports: " + c.opaquePorts() + ")").orElse(""),
           config.service().map(s -> "every call to " + s).orElse("each call by its :authority"),
           config.xdsServer(), config.adminAddress().getHostString(), admin.port());
     }
@@ -122,6 +136,8 @@ public final class Proxy implements AutoCloseable {
     readiness.listening(false);
     inbound.ifPresent(InboundServer::close);
     inboundPolicy.ifPresent(PolicySubscription::close);
+    meshServices.ifPresent(MeshServices::close);
+    controlPlane.close();
     server.close();
     upstreams.close();
     eventLoops.close();

@@ -4,6 +4,7 @@ import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.authz.InboundListenerName;
+import dev.fulcrum.contract.capture.OpaquePorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import java.util.Optional;
  * @param identity the workload identity the proxy gets a certificate for, for mTLS
  * @param inbound the inbound side, which takes meshed callers' calls to the application, those
  *     its policy (from the control plane) allows
+ * @param capture set when the pod's connections are captured ({@code fulcrum capture install}): the
+ *     outbound side then balances captured gRPC to the mesh's services and passes anything else
+ *     through to where it was going
  * @param ioThreads network threads, shared by the listening side and every upstream channel (each
  *     connection lives on one); 0 for one per core. One by default, sized for a sidecar: a call
  *     then never changes threads on its way through, which measured both faster and quicker than
@@ -47,7 +51,8 @@ public record ProxyConfig(
     int ioThreads,
     boolean outbound,
     Optional<Identity> identity,
-    Optional<Inbound> inbound) {
+    Optional<Inbound> inbound,
+    Optional<Capture> capture) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_IO_THREADS = 1;
@@ -72,7 +77,13 @@ public record ProxyConfig(
     }
   }
 
+  /** Captured connections to {@code opaquePorts} are passed through unread. */
+  public record Capture(OpaquePorts opaquePorts) {}
+
   public ProxyConfig {
+    if (capture.isPresent() && !outbound) {
+      throw new IllegalArgumentException("capture: captured connections arrive on the outbound side, which this proxy has not");
+    }
     if (inbound.isPresent() && identity.isEmpty()) {
       throw new IllegalArgumentException("inbound: the inbound side terminates mTLS, so it needs an identity");
     }
@@ -106,24 +117,30 @@ public record ProxyConfig(
   public static ProxyConfig local(int listenPort, String xdsServer, Optional<String> service, String nodeId) {
     return new ProxyConfig(new InetSocketAddress("127.0.0.1", listenPort), xdsServer, service,
         DEFAULT_MAX_MESSAGE_BYTES, nodeId, new InetSocketAddress("127.0.0.1", 0), Optional.empty(), ProxyFlags.DEFAULT_TRACE_SAMPLING,
-        true, DEFAULT_IO_THREADS, true, Optional.empty(), Optional.empty());
+        true, DEFAULT_IO_THREADS, true, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** The same proxy, exporting spans to {@code endpoint}. */
   public ProxyConfig withOtlpEndpoint(String endpoint) {
     return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
-        Optional.of(endpoint), traceSampling, metrics, ioThreads, outbound, identity, inbound);
+        Optional.of(endpoint), traceSampling, metrics, ioThreads, outbound, identity, inbound, capture);
   }
 
   /** The same proxy, with this identity. */
   public ProxyConfig withIdentity(Identity identity) {
     return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
-        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, Optional.of(identity), inbound);
+        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, Optional.of(identity), inbound, capture);
   }
 
   /** The same proxy, with this inbound side; {@code outbound} says whether it keeps its outbound side. */
   public ProxyConfig withInbound(Inbound inbound, boolean outbound) {
     return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
-        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, identity, Optional.of(inbound));
+        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, identity, Optional.of(inbound), capture);
+  }
+
+  /** The same proxy, its pod's connections captured. */
+  public ProxyConfig withCapture(Capture capture) {
+    return new ProxyConfig(listenAddress, xdsServer, service, maxMessageBytes, nodeId, adminAddress,
+        otlpEndpoint, traceSampling, metrics, ioThreads, outbound, identity, inbound, Optional.of(capture));
   }
 }

@@ -3,6 +3,7 @@ package dev.fulcrum.dataplane;
 import dagger.Module;
 import dagger.Provides;
 import dev.fulcrum.dataplane.authz.PolicySubscription;
+import dev.fulcrum.dataplane.capture.MeshServices;
 import dev.fulcrum.dataplane.forward.InboundServer;
 import dev.fulcrum.dataplane.identity.IdentityClient;
 import dev.fulcrum.dataplane.identity.IdentityFiles;
@@ -44,6 +45,13 @@ interface ProxyModule {
   @Singleton
   static Optional<PolicySubscription> inboundPolicy(ProxyConfig config, javax.inject.Provider<PolicySubscription> subscription) {
     return config.inbound().isPresent() ? Optional.of(subscription.get()) : Optional.empty();
+  }
+
+  /** The mesh's service names, when the pod's connections are captured. */
+  @Provides
+  @Singleton
+  static Optional<MeshServices> meshServices(ProxyConfig config, javax.inject.Provider<MeshServices> services) {
+    return config.capture().isPresent() ? Optional.of(services.get()) : Optional.empty();
   }
 
   /** A new directory only this user can enter, on a tmpfs where there is one. */

@@ -4,6 +4,7 @@ import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.capture.OpaquePorts;
 import dev.fulcrum.dataplane.Proxy;
 import dev.fulcrum.dataplane.ProxyComponent;
 import dev.fulcrum.dataplane.ProxyConfig;
@@ -101,6 +102,16 @@ public final class ProxyCommand implements Callable<Integer> {
           + " (default: the control plane's default).")
   String defaultInboundPolicy;
 
+  @Option(names = ProxyFlags.CAPTURED,
+      description = "The pod's connections are captured (fulcrum capture install): gRPC to the mesh's services is"
+          + " balanced, anything else passes through to where it was going.")
+  boolean captured;
+
+  @Option(names = OpaquePorts.FLAG, paramLabel = "PORT[,PORT...]",
+      description = "With " + ProxyFlags.CAPTURED + ": destination ports passed through unread, at once; an empty list"
+          + " for none (default: the ports of protocols whose server speaks first: 25,587,3306,4444,5432,6379,9300,11211).")
+  String opaquePorts;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Upstream upstream;
 
@@ -169,8 +180,9 @@ public final class ProxyCommand implements Callable<Integer> {
     ProxyConfig config = new ProxyConfig(
         new InetSocketAddress(listenAddress, listenPort == null ? DEFAULT_LISTEN_PORT : listenPort),
         xdsServer, service, maxMessageBytes, nodeId(), new InetSocketAddress(adminAddress, adminPort),
-        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads, true, Optional.empty(), Optional.empty());
-    return withInbound(withIdentity(config, embedded));
+        Optional.ofNullable(otlpEndpoint), traceSampling, !noMetrics, ioThreads, true, Optional.empty(), Optional.empty(),
+        Optional.empty());
+    return withCapture(withInbound(withIdentity(config, embedded)), embedded);
   }
 
   private ProxyConfig withIdentity(ProxyConfig config, boolean embedded) {
@@ -210,6 +222,32 @@ public final class ProxyCommand implements Callable<Integer> {
             + DefaultInboundPolicy.choices())));
     return config.withInbound(new ProxyConfig.Inbound(new InetSocketAddress(inboundAddress, inboundPort), appPort, mode,
         defaultPolicy), listenPort != null);
+  }
+
+  private ProxyConfig withCapture(ProxyConfig config, boolean embedded) {
+    if (!captured) {
+      if (opaquePorts != null) {
+        throw new UsageException(OpaquePorts.FLAG + ": only with " + ProxyFlags.CAPTURED);
+      }
+      return config;
+    }
+    if (embedded) {
+      throw new UsageException(ProxyFlags.CAPTURED + ": not with --target-ports, whose embedded control plane serves one"
+          + " service");
+    }
+    if (!config.outbound()) {
+      throw new UsageException(ProxyFlags.CAPTURED + ": needs the outbound side (--listen-port), where captured"
+          + " connections arrive");
+    }
+    OpaquePorts opaque = OpaquePorts.DEFAULT;
+    if (opaquePorts != null) {
+      try {
+        opaque = OpaquePorts.parse(opaquePorts);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(OpaquePorts.FLAG + ": " + e.getMessage());
+      }
+    }
+    return config.withCapture(new ProxyConfig.Capture(opaque));
   }
 
   private static void checkPort(String flag, int port) {

@@ -18,7 +18,7 @@ import java.util.List;
  * is its own.)
  */
 public final class InboundListener {
-  public static final String TYPE_URL = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  public static final String TYPE_URL = dev.fulcrum.dataplane.xds.ListenerSubscription.TYPE_URL;
   static final String HTTP_CONNECTION_MANAGER_TYPE_URL =
       "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
   static final String RBAC_TYPE_URL = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC";

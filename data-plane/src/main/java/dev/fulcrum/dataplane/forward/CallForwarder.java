@@ -1,6 +1,8 @@
 package dev.fulcrum.dataplane.forward;
 
 import dev.fulcrum.dataplane.balance.CallAttempts;
+import dev.fulcrum.dataplane.capture.CapturedAuthority;
+import dev.fulcrum.dataplane.capture.OutboundDetection;
 import dev.fulcrum.dataplane.telemetry.CallTelemetry;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import io.grpc.CallOptions;
@@ -9,6 +11,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
 import javax.inject.Inject;
 
 /**
@@ -34,7 +37,10 @@ public final class CallForwarder implements ServerCallHandler<byte[], DetachedMe
     if (oversized != null) {
       return oversized;
     }
-    String service = upstreams.serviceFor(inbound.getAuthority());
+    InetSocketAddress captured = inbound.getAttributes().get(OutboundDetection.ORIGINAL_DESTINATION);
+    String service = captured != null && inbound.getAuthority() != null
+        ? CapturedAuthority.service(inbound.getAuthority(), captured) // a captured call names its service itself
+        : upstreams.serviceFor(inbound.getAuthority());
     if (service == null) {
       return CallerMetadata.refuse(inbound, Status.UNAVAILABLE.withDescription(
           "fulcrum proxy: the call names no service (:authority) and the proxy has no --service"));

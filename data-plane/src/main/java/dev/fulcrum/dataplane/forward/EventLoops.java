@@ -3,7 +3,6 @@ package dev.fulcrum.dataplane.forward;
 import dev.fulcrum.dataplane.ProxyConfig;
 import io.grpc.ChannelCredentials;
 import io.grpc.HandlerRegistry;
-import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -48,10 +47,10 @@ public final class EventLoops implements AutoCloseable {
   }
 
   /**
-   * A listening side of the proxy: every method goes to {@code registry}, run on the transport's
-   * thread (forwarding only relays bytes between transports: no hand-off).
+   * A listening side of the proxy, to build: every method goes to {@code registry}, run on the
+   * transport's thread (forwarding only relays bytes between transports: no hand-off).
    */
-  Server forwardingServer(InetSocketAddress address, ServerCredentials credentials, HandlerRegistry registry,
+  NettyServerBuilder forwardingServer(InetSocketAddress address, ServerCredentials credentials, HandlerRegistry registry,
       int maxMessageBytes) {
     return NettyServerBuilder.forAddress(address, credentials)
         .bossEventLoopGroup(group)
@@ -62,8 +61,7 @@ public final class EventLoops implements AutoCloseable {
         .directExecutor()
         .maxInboundMessageSize(maxMessageBytes)
         // Above grpc's 8 KiB, so that an oversized call reaches the forwarder and fails alone.
-        .maxInboundMetadataSize(CallerMetadata.LISTENER_LIMIT_BYTES)
-        .build();
+        .maxInboundMetadataSize(CallerMetadata.LISTENER_LIMIT_BYTES);
   }
 
   NettyChannelBuilder channel(String target, ChannelCredentials credentials) {

@@ -47,7 +47,7 @@ public final class InboundServer implements AutoCloseable {
   /** After the identity has its first certificate. */
   public void start() throws IOException {
     server = eventLoops.forwardingServer(config.address(), InboundCredentials.create(identity, config.tls(), refusals),
-        registry, maxMessageBytes).start();
+        registry, maxMessageBytes).build().start();
   }
 
   public int port() {

@@ -14,6 +14,8 @@ import dev.fulcrum.contract.NodeMetadata;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.identity.SpiffeId;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.xds.ControlPlaneChannel;
+import dev.fulcrum.dataplane.xds.ListenerSubscription;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -42,6 +44,7 @@ class PolicySubscriptionTest {
 
   private final PolicyInForce policies = new PolicyInForce();
   private TestAdsServer ads;
+  private ControlPlaneChannel channel;
   private PolicySubscription subscription;
 
   @BeforeEach
@@ -51,14 +54,16 @@ class PolicySubscriptionTest {
         .withIdentity(new ProxyConfig.Identity("default/echo", Optional.empty(), Optional.empty()))
         .withInbound(new ProxyConfig.Inbound(new InetSocketAddress("127.0.0.1", 0), 50051, InboundTls.STRICT,
             Optional.of(DefaultInboundPolicy.DENY)), false);
-    subscription = new PolicySubscription(config, new XdsBootstrap(config, Optional.empty()), policies,
-        new PolicySubscription.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+    channel = new ControlPlaneChannel(config);
+    subscription = new PolicySubscription(config, channel, new XdsBootstrap(config, Optional.empty()), policies,
+        new ListenerSubscription.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
     subscription.start(9990);
   }
 
   @AfterEach
   void close() throws Exception {
     subscription.close();
+    channel.close();
     ads.close();
   }
 

@@ -43,7 +43,7 @@ class EventLoopsTest {
           }))
           .build());
       Server server = loops.forwardingServer(new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create(),
-          registry, 1024).start();
+          registry, 1024).build().start();
       ManagedChannel channel = loops.channel("127.0.0.1:" + server.getPort(), InsecureChannelCredentials.create())
           .directExecutor().build();
       try {
@@ -86,6 +86,6 @@ class EventLoopsTest {
     ProxyConfig local = ProxyConfig.local(0, "127.0.0.1:1", Optional.empty(), "test");
     return new ProxyConfig(local.listenAddress(), local.xdsServer(), local.service(), local.maxMessageBytes(),
         local.nodeId(), local.adminAddress(), local.otlpEndpoint(), local.traceSampling(), local.metrics(), ioThreads,
-        true, Optional.empty(), Optional.empty());
+        true, Optional.empty(), Optional.empty(), Optional.empty());
   }
 }

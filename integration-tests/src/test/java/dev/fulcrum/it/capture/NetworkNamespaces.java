@@ -77,16 +77,80 @@ final class NetworkNamespaces implements AutoCloseable {
 
   /** A {@link TcpResponder} in {@code ns} for each {@code NAME:PORT}; returns once all listen. */
   void responders(String ns, String... namesAndPorts) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        TcpResponder.class.getName()));
+    List<String> command = new ArrayList<>(List.of(TcpResponder.class.getName()));
     command.addAll(List.of(namesAndPorts));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    processes.add(process);
+    awaitListening(java(ns, null, System.getProperty("java.class.path"), null, command.toArray(String[]::new)),
+        "responders " + List.of(namesAndPorts) + " in " + ns);
+  }
+
+  /** A {@link HttpEchoServer} in {@code ns} on {@code port}; returns once it listens. */
+  void httpEcho(String ns, int port) throws IOException {
+    awaitListening(java(ns, null, System.getProperty("java.class.path"), null, HttpEchoServer.class.getName(),
+        String.valueOf(port)), "the HTTP echo server in " + ns);
+  }
+
+  private static void awaitListening(Process process, String what) throws IOException {
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     if (!"listening".equals(line)) {
-      throw new IOException("responders " + List.of(namesAndPorts) + " in " + ns + " did not start: " + line);
+      throw new IOException(what + " did not start: " + line);
+    }
+  }
+
+  /**
+   * Starts {@code java -cp CLASSPATH ARGS...} in {@code ns}, as user {@code uid} (root when null),
+   * its output to {@code log} (when null, readable from the process; errors to this one's); it ends
+   * with the namespaces.
+   */
+  Process java(String ns, Integer uid, String classpath, Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    if (uid != null) {
+      command.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+    }
+    command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp", classpath));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (log == null) {
+      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    } else {
+      builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+    Process process = builder.start();
+    processes.add(process);
+    return process;
+  }
+
+  /**
+   * Makes {@code /etc/hosts} in {@code ns} these lines ({@code ADDRESS NAME}), as {@code ip netns
+   * exec} does for every process it starts there afterwards, from /etc/netns/NS/hosts.
+   */
+  void hosts(String ns, String... lines) throws IOException {
+    Path dir = Path.of("/etc/netns", ns);
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n" + String.join("\n", lines) + "\n");
+  }
+
+  /**
+   * Sends {@code request} from {@code ns} (as root) to {@code host:port} over TCP and returns all
+   * the answer, to the server's end of the connection.
+   */
+  String exchange(String ns, String host, int port, String request) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder("ip", "netns", "exec", ns, "timeout", "10", "bash", "-c",
+        "exec 3<>/dev/tcp/" + host + "/" + port + " && printf '%s' \"$REQUEST\" >&3 && cat <&3");
+    builder.environment().put("REQUEST", request);
+    Path out = java.nio.file.Files.createTempFile("netns-exchange", ".txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("the exchange with " + host + ":" + port + " in " + ns + " did not end");
+      }
+      return java.nio.file.Files.readString(out, StandardCharsets.ISO_8859_1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      java.nio.file.Files.delete(out);
     }
   }
 
@@ -146,6 +210,12 @@ final class NetworkNamespaces implements AutoCloseable {
   public void close() {
     processes.forEach(Process::destroyForcibly);
     for (String ns : List.of(pod, remote)) {
+      try {
+        java.nio.file.Files.deleteIfExists(Path.of("/etc/netns", ns, "hosts"));
+        java.nio.file.Files.deleteIfExists(Path.of("/etc/netns", ns));
+      } catch (IOException e) {
+        System.err.println("could not remove /etc/netns/" + ns + ": " + e.getMessage());
+      }
       try {
         run(Duration.ofSeconds(10), "ip", "netns", "del", ns); // its veth end, and so the pair, goes with it
       } catch (IOException e) {

@@ -1,0 +1,183 @@
+package dev.fulcrum.it.capture;
+
+import static dev.fulcrum.it.capture.NetworkNamespaces.OTHER_REMOTE_ADDRESS;
+import static dev.fulcrum.it.capture.NetworkNamespaces.REMOTE_ADDRESS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.capture.CaptureSettings;
+import dev.fulcrum.testing.Await;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The captured pod, whole: a "pod" network namespace whose traffic {@code fulcrum capture install}
+ * sends to a proxy running there as its own user ({@value CaptureSettings#DEFAULT_PROXY_UID}), and a
+ * "remote" one holding the control plane, two echo backends and servers that are not in the mesh.
+ * Applications in the pod know nothing of Fulcrum: they call services by name, resolved through the
+ * pod's /etc/hosts to an address of the remote namespace, where something else listens that
+ * would answer if the proxy were bypassed. The command line that captures is the one the
+ * injector's init container runs ({@link CaptureSettings#installArgs}).
+ */
+class CaptureProxyTest {
+  private static final Path LAUNCHER = Path.of(System.getProperty("fulcrum.launcher", "../tools/fulcrum")).toAbsolutePath();
+  private static final String SERVICE = "grpc-service.default.svc.cluster.local";
+  private static final int SERVICE_PORT = 50051;
+  private static final int XDS_PORT = 18000;
+  private static final int ADMIN_PORT = 9990;
+  private static final int CALLS = 40;
+  /** The seed's Link, verbatim: its targets' names resolve, in the control plane's namespace, to the backends. */
+  private static final String SEED_LINK = """
+      apiVersion: linkerd.io/v1alpha1
+      kind: Link
+      metadata: {name: my-grpc-service}
+      spec:
+        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
+        target:
+          - {name: grpc-service-v1, port: 7001}
+          - {name: grpc-service-v2, port: 7002}
+        strategy: round-robin
+        policy:
+          request-timeout: 5s
+          retry-on: ["cancelled", "deadline-exceeded"]
+      """;
+
+  private static NetworkNamespaces namespaces;
+  private static ReadableClasspath proxyClasspath;
+  private static Path logs;
+  private static Path proxyLog;
+
+  @BeforeAll
+  static void pod() throws Exception {
+    dev.fulcrum.it.Prerequisite.require(NetworkNamespaces.permitted(),
+        "network namespaces and iptables are not permitted here (ip netns add, iptables-save in it)");
+    namespaces = NetworkNamespaces.create();
+    logs = Files.createTempDirectory("fulcrum-capture-proxy");
+    String testClasspath = System.getProperty("java.class.path");
+    // The pod resolves the services' names to the remote side's second address.
+    namespaces.hosts(namespaces.pod, OTHER_REMOTE_ADDRESS + " " + SERVICE, OTHER_REMOTE_ADDRESS + " other.default.svc.cluster.local",
+        OTHER_REMOTE_ADDRESS + " web.default.svc.cluster.local", OTHER_REMOTE_ADDRESS + " smtp.default.svc.cluster.local");
+    namespaces.hosts(namespaces.remote, REMOTE_ADDRESS + " grpc-service-v1", REMOTE_ADDRESS + " grpc-service-v2");
+    // The remote side: the backends; an echo server on the service's own address and port, which only
+    // a call that bypassed the proxy would reach; a web server and two that speak first, none in the mesh.
+    echo(testClasspath, 7001, "v1");
+    echo(testClasspath, 7002, "v2");
+    echo(testClasspath, SERVICE_PORT, "direct");
+    namespaces.httpEcho(namespaces.remote, 8080);
+    namespaces.responders(namespaces.remote, "mysql:3306", "smtp:2525");
+    Path links = logs.resolve("links.yaml");
+    Files.writeString(links, SEED_LINK);
+    namespaces.java(namespaces.remote, null, testClasspath, logs.resolve("control-plane.log"), "dev.fulcrum.tools.Fulcrum",
+        "control-plane", "--config", links.toString(), "--xds-port", String.valueOf(XDS_PORT));
+
+    // The pod: its traffic captured as the init container does it, then the proxy, as its own user.
+    CaptureSettings capture = new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, CaptureSettings.DEFAULT_OUTBOUND_PORT,
+        CaptureSettings.DEFAULT_INBOUND_PORT, List.of(), List.of(ADMIN_PORT), List.of());
+    List<String> install = new ArrayList<>(List.of("ip", "netns", "exec", namespaces.pod, LAUNCHER.toString()));
+    install.addAll(capture.installArgs());
+    NetworkNamespaces.Result installed = NetworkNamespaces.run(Duration.ofSeconds(60), install.toArray(String[]::new));
+    assertEquals(0, installed.exitCode(), installed.stderr());
+    proxyClasspath = ReadableClasspath.ofLauncher(LAUNCHER);
+    proxyLog = logs.resolve("proxy.log");
+    namespaces.java(namespaces.pod, capture.proxyUid(), proxyClasspath.classpath(), proxyLog, "dev.fulcrum.tools.Fulcrum",
+        ProxyFlags.COMMAND, ProxyFlags.LISTEN_PORT, String.valueOf(capture.outboundPort()),
+        ProxyFlags.XDS_SERVER, REMOTE_ADDRESS + ":" + XDS_PORT, ProxyFlags.CAPTURED,
+        ProxyFlags.ADMIN_PORT, String.valueOf(ADMIN_PORT));
+    try {
+      Await.until(() -> log(proxyLog).contains("proxy listening on"), Duration.ofSeconds(60), "the proxy listening");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nproxy log:\n" + log(proxyLog) + "\ncontrol plane log:\n"
+          + log(logs.resolve("control-plane.log")), e);
+    }
+  }
+
+  private static void echo(String classpath, int port, String name) throws IOException, InterruptedException {
+    Path log = logs.resolve("echo-" + name + ".log");
+    namespaces.java(namespaces.remote, null, classpath, log, "dev.fulcrum.tools.Fulcrum", "echo", "--port", String.valueOf(port),
+        "--name", name, "--quiet");
+    Await.until(() -> log(log).contains("listening on port"), Duration.ofSeconds(60), "echo server " + name);
+  }
+
+  @AfterAll
+  static void end() {
+    if (namespaces != null) {
+      namespaces.close();
+    }
+    if (proxyClasspath != null) {
+      proxyClasspath.close();
+    }
+  }
+
+  private static String log(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /** What a plain grpc-java client in the pod got, calling {@code target} {@value #CALLS} times: answers by server. */
+  private static Map<String, Long> callFromThePod(String target) throws Exception {
+    Process client = namespaces.java(namespaces.pod, null, System.getProperty("java.class.path"), null,
+        PlainEchoClient.class.getName(), target, String.valueOf(CALLS));
+    String out = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(client.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the client did not end");
+    return out.lines().collect(Collectors.groupingBy(Function.identity(), java.util.TreeMap::new, Collectors.counting()));
+  }
+
+  /** The proxy's metric {@code name} with {@code label}, read from its admin endpoint inside the pod. */
+  private static double metric(String name, String label) throws IOException {
+    String metrics = namespaces.exchange(namespaces.pod, "127.0.0.1", ADMIN_PORT,
+        "GET /metrics HTTP/1.0\r\nHost: admin\r\n\r\n");
+    return metrics.lines()
+        .filter(line -> line.startsWith(name + "{") && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
+  void anUnmodifiedGrpcClientsCallsAreBalancedOverBothBackends() throws Exception {
+    Map<String, Long> answers = callFromThePod(SERVICE + ":" + SERVICE_PORT);
+    assertEquals(List.of("v1", "v2"), List.copyOf(answers.keySet()), "answers: " + answers + "\nproxy log:\n" + log(proxyLog));
+    assertEquals(CALLS, answers.get("v1") + answers.get("v2"));
+    assertTrue(answers.get("v1") >= CALLS / 4 && answers.get("v2") >= CALLS / 4, "spread over both: " + answers);
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"mesh-service\"") >= 1);
+  }
+
+  @Test
+  void gRpcToAServiceWithoutALinkPassesThroughToWhereItWasGoing() throws Exception {
+    Map<String, Long> answers = callFromThePod("other.default.svc.cluster.local:" + SERVICE_PORT);
+    assertEquals(Map.of("direct", (long) CALLS), answers, "proxy log:\n" + log(proxyLog));
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"no-link\"") >= 1);
+  }
+
+  @Test
+  void plainHttp1PassesThroughByteForByte() throws Exception {
+    double before = metric("fulcrum_opaque_bytes_total", "flow=\"to-destination\"");
+    String request = "POST /orders?id=7 HTTP/1.1\r\nHost: web.default.svc.cluster.local:8080\r\nX-Odd:  spaced \t\r\n\r\n";
+    String response = namespaces.exchange(namespaces.pod, "web.default.svc.cluster.local", 8080, request);
+    assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+    assertEquals(request, response.substring(response.indexOf("\r\n\r\n") + 4), "the body is the request as the server got it");
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"not-http2\"") >= 1);
+    assertTrue(metric("fulcrum_opaque_bytes_total", "flow=\"to-destination\"") >= before + request.length());
+  }
+
+  @Test
+  void serversThatSpeakFirstAreReachedOnOpaquePortsAtOnceAndOnOthersAfterTheDetectionTimeout() throws Exception {
+    assertEquals("mysql", namespaces.connect(namespaces.pod, null, "smtp.default.svc.cluster.local", 3306));
+    assertEquals("smtp", namespaces.connect(namespaces.pod, null, "smtp.default.svc.cluster.local", 2525));
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"opaque-port\"") >= 1);
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"silent-client\"") >= 1);
+  }
+}
