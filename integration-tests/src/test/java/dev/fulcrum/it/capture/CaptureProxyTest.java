@@ -5,6 +5,7 @@ import static dev.fulcrum.it.capture.NetworkNamespaces.REMOTE_ADDRESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.capture.CaptureSettings;
 import dev.fulcrum.testing.Await;
@@ -37,21 +38,6 @@ class CaptureProxyTest {
   private static final int XDS_PORT = 18000;
   private static final int ADMIN_PORT = 9990;
   private static final int CALLS = 40;
-  /** The seed's Link, verbatim: its targets' names resolve, in the control plane's namespace, to the backends. */
-  private static final String SEED_LINK = """
-      apiVersion: linkerd.io/v1alpha1
-      kind: Link
-      metadata: {name: my-grpc-service}
-      spec:
-        service: {name: grpc-service.default.svc.cluster.local, port: 50051}
-        target:
-          - {name: grpc-service-v1, port: 7001}
-          - {name: grpc-service-v2, port: 7002}
-        strategy: round-robin
-        policy:
-          request-timeout: 5s
-          retry-on: ["cancelled", "deadline-exceeded"]
-      """;
 
   private static NetworkNamespaces namespaces;
   private static ReadableClasspath proxyClasspath;
@@ -77,7 +63,8 @@ class CaptureProxyTest {
     namespaces.httpEcho(namespaces.remote, 8080);
     namespaces.responders(namespaces.remote, "mysql:3306", "smtp:2525");
     Path links = logs.resolve("links.yaml");
-    Files.writeString(links, SEED_LINK);
+    // The seed's Link, verbatim: its targets' names resolve, in the control plane's namespace, to the backends.
+    Files.writeString(links, SeedLink.YAML);
     namespaces.java(namespaces.remote, null, testClasspath, logs.resolve("control-plane.log"), "dev.fulcrum.tools.Fulcrum",
         "control-plane", "--config", links.toString(), "--xds-port", String.valueOf(XDS_PORT));
 
