@@ -101,6 +101,18 @@ public final class OutboundDetection implements InternalProtocolNegotiator.Proto
     plaintext.close();
   }
 
+  /** {@code application/grpc}, alone or with {@code +codec} or {@code ;parameters}, as grpc's servers take it (not grpc-web). */
+  private static boolean isGrpc(CharSequence contentType) {
+    if (contentType == null || !AsciiString.of(contentType).toLowerCase().startsWith(GRPC_CONTENT_TYPE)) {
+      return false;
+    }
+    if (contentType.length() == GRPC_CONTENT_TYPE.length()) {
+      return true;
+    }
+    char next = contentType.charAt(GRPC_CONTENT_TYPE.length());
+    return next == '+' || next == ';';
+  }
+
   private final class Detector extends ChannelInboundHandlerAdapter {
     private final GrpcHttp2ConnectionHandler grpcHandler;
     private ProtocolNegotiationEvent negotiation;
@@ -181,8 +193,7 @@ public final class OutboundDetection implements InternalProtocolNegotiator.Proto
     }
 
     private void decide(ChannelHandlerContext ctx, Http2Headers request) {
-      CharSequence contentType = request.get(CONTENT_TYPE);
-      if (contentType == null || !AsciiString.of(contentType).startsWith(GRPC_CONTENT_TYPE)) {
+      if (!isGrpc(request.get(CONTENT_TYPE))) {
         passThrough(ctx, Reason.HTTP2_NOT_GRPC);
       } else if (request.authority() == null
           || !services.serves(CapturedAuthority.service(request.authority().toString(), original))) {

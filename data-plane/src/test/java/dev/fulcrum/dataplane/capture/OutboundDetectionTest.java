@@ -27,9 +27,14 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -155,6 +160,47 @@ class OutboundDetectionTest {
     assertEquals(List.of("Echo one", "ServerStream two"), app.seen());
     assertEquals(1, opaque.captured(OpaqueTcp.Reason.NO_LINK));
     assertTrue(opaque.bytes("to-destination") > 0 && opaque.bytes("from-destination") > 0, opaque.toString());
+  }
+
+  @Test
+  void http2ThatIsNotGrpcReachesItsDestinationAsSentSaveTheAcknowledgementOfTheProxysSettings() throws Exception {
+    ByteBuf preface = Unpooled.buffer().writeBytes(ClientPreamble.PREFACE)
+        .writeBytes(frame(4, 0, 0, new byte[] {0, 3, 0, 0, 0, 100})); // SETTINGS: MAX_CONCURRENT_STREAMS 100
+    Http2Headers request = new DefaultHttp2Headers().method("GET").scheme("http").path("/").authority("web:80")
+        .add("content-type", "application/grpc-web"); // not gRPC: grpc's servers refuse it
+    ByteBuf headers = Unpooled.buffer();
+    new DefaultHttp2HeadersEncoder().encodeHeaders(1, request, headers);
+    byte[] headersFrame = frame(1, 0x5, 1, bytes(headers));
+    try (ServerSocket web = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      goingTo.set(Optional.of(new InetSocketAddress("127.0.0.1", web.getLocalPort())));
+      try (Socket client = new Socket("127.0.0.1", proxy.getPort())) {
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write(bytes(preface.copy()));
+        assertArrayEquals(ClientPreamble.EMPTY_SETTINGS, client.getInputStream().readNBytes(9), "the proxy's SETTINGS");
+        client.getOutputStream().write(frame(4, 0x1, 0, new byte[0])); // its acknowledgement
+        client.getOutputStream().write(headersFrame);
+        try (Socket accepted = web.accept()) {
+          accepted.setSoTimeout(10_000);
+          byte[] expected = java.nio.ByteBuffer.allocate(preface.readableBytes() + headersFrame.length)
+              .put(bytes(preface)).put(headersFrame).array();
+          assertArrayEquals(expected, accepted.getInputStream().readNBytes(expected.length));
+          accepted.getOutputStream().write(ClientPreamble.EMPTY_SETTINGS); // the server's own, passed on
+          assertArrayEquals(ClientPreamble.EMPTY_SETTINGS, client.getInputStream().readNBytes(9), "the server's SETTINGS");
+        }
+      }
+    }
+    assertEquals(1, opaque.captured(OpaqueTcp.Reason.HTTP2_NOT_GRPC));
+  }
+
+  private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+    return bytes(Unpooled.buffer().writeMedium(payload.length).writeByte(type).writeByte(flags).writeInt(stream)
+        .writeBytes(payload));
+  }
+
+  private static byte[] bytes(ByteBuf buffer) {
+    byte[] bytes = new byte[buffer.readableBytes()];
+    buffer.readBytes(bytes);
+    return bytes;
   }
 
   @Test
