@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.capture.CaptureSettings;
 import dev.fulcrum.testing.Await;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The captured pod, whole: a "pod" network namespace whose traffic {@code fulcrum capture install}
  * sends to a proxy running there as its own user ({@value CaptureSettings#DEFAULT_PROXY_UID}), and a
- * "remote" one holding the control plane, two echo backends and servers that are not in the mesh.
+ * "remote" one holding two echo backends and servers that are not in the mesh (the control plane
+ * runs in the pod, on loopback, where file mode certifies its proxies).
  * Applications in the pod know nothing of Fulcrum: they call services by name, resolved through the
  * pod's /etc/hosts to an address of the remote namespace, where something else listens that
  * would answer if the proxy were bypassed. The command line that captures is the one the
@@ -38,6 +40,8 @@ class CaptureProxyTest {
   private static final int XDS_PORT = 18000;
   private static final int ADMIN_PORT = 9990;
   private static final int CALLS = 40;
+  private static final int APP_PORT = 7070;
+  private static final String APP_IDENTITY = "default/app";
 
   private static NetworkNamespaces namespaces;
   private static ReadableClasspath proxyClasspath;
@@ -51,10 +55,10 @@ class CaptureProxyTest {
     namespaces = NetworkNamespaces.create();
     logs = Files.createTempDirectory("fulcrum-capture-proxy");
     String testClasspath = System.getProperty("java.class.path");
-    // The pod resolves the services' names to the remote side's second address.
-    namespaces.hosts(namespaces.pod, OTHER_REMOTE_ADDRESS + " " + SERVICE, OTHER_REMOTE_ADDRESS + " other.default.svc.cluster.local",
+    // The pod resolves the backends' names to the remote side's first address, the services' to its second.
+    namespaces.hosts(namespaces.pod, REMOTE_ADDRESS + " grpc-service-v1", REMOTE_ADDRESS + " grpc-service-v2",
+        OTHER_REMOTE_ADDRESS + " " + SERVICE, OTHER_REMOTE_ADDRESS + " other.default.svc.cluster.local",
         OTHER_REMOTE_ADDRESS + " web.default.svc.cluster.local", OTHER_REMOTE_ADDRESS + " smtp.default.svc.cluster.local");
-    namespaces.hosts(namespaces.remote, REMOTE_ADDRESS + " grpc-service-v1", REMOTE_ADDRESS + " grpc-service-v2");
     // The remote side: the backends; an echo server on the service's own address and port, which only
     // a call that bypassed the proxy would reach; a web server and two that speak first, none in the mesh.
     echo(testClasspath, 7001, "v1");
@@ -65,8 +69,12 @@ class CaptureProxyTest {
     Path links = logs.resolve("links.yaml");
     // The seed's Link, verbatim: its targets' names resolve, in the control plane's namespace, to the backends.
     Files.writeString(links, SeedLink.YAML);
-    namespaces.java(namespaces.remote, null, testClasspath, logs.resolve("control-plane.log"), "dev.fulcrum.tools.Fulcrum",
-        "control-plane", "--config", links.toString(), "--xds-port", String.valueOf(XDS_PORT));
+    // The control plane runs in the pod, on loopback: in file mode it certifies only callers on its own host.
+    namespaces.java(namespaces.pod, null, testClasspath, logs.resolve("control-plane.log"), "dev.fulcrum.tools.Fulcrum",
+        "control-plane", "--config", links.toString(), "--xds-port", String.valueOf(XDS_PORT),
+        "--identity-dir", logs.resolve("ca").toString());
+    // The pod's application, on the port its inbound side serves.
+    echoIn(namespaces.pod, testClasspath, APP_PORT, "app");
 
     // The pod: its traffic captured as the init container does it, then the proxy, as its own user.
     CaptureSettings capture = new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, CaptureSettings.DEFAULT_OUTBOUND_PORT,
@@ -79,10 +87,13 @@ class CaptureProxyTest {
     proxyLog = logs.resolve("proxy.log");
     namespaces.java(namespaces.pod, capture.proxyUid(), proxyClasspath.classpath(), proxyLog, "dev.fulcrum.tools.Fulcrum",
         ProxyFlags.COMMAND, ProxyFlags.LISTEN_PORT, String.valueOf(capture.outboundPort()),
-        ProxyFlags.XDS_SERVER, REMOTE_ADDRESS + ":" + XDS_PORT, ProxyFlags.CAPTURED,
-        ProxyFlags.ADMIN_PORT, String.valueOf(ADMIN_PORT));
+        ProxyFlags.XDS_SERVER, "127.0.0.1:" + XDS_PORT, ProxyFlags.CAPTURED,
+        ProxyFlags.ADMIN_PORT, String.valueOf(ADMIN_PORT),
+        ProxyFlags.IDENTITY, APP_IDENTITY, ProxyFlags.INBOUND_PORT, String.valueOf(capture.inboundPort()),
+        ProxyFlags.APP_PORT, String.valueOf(APP_PORT), DefaultInboundPolicy.FLAG, DefaultInboundPolicy.AUTHENTICATED.yamlName());
     try {
-      Await.until(() -> log(proxyLog).contains("proxy listening on"), Duration.ofSeconds(60), "the proxy listening");
+      Await.until(() -> log(proxyLog).contains("proxy listening on") && log(proxyLog).contains("proxy inbound side on"),
+          Duration.ofSeconds(60), "the proxy listening, both sides");
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nproxy log:\n" + log(proxyLog) + "\ncontrol plane log:\n"
           + log(logs.resolve("control-plane.log")), e);
@@ -90,8 +101,12 @@ class CaptureProxyTest {
   }
 
   private static void echo(String classpath, int port, String name) throws IOException, InterruptedException {
+    echoIn(namespaces.remote, classpath, port, name);
+  }
+
+  private static void echoIn(String ns, String classpath, int port, String name) throws IOException, InterruptedException {
     Path log = logs.resolve("echo-" + name + ".log");
-    namespaces.java(namespaces.remote, null, classpath, log, "dev.fulcrum.tools.Fulcrum", "echo", "--port", String.valueOf(port),
+    namespaces.java(ns, null, classpath, log, "dev.fulcrum.tools.Fulcrum", "echo", "--port", String.valueOf(port),
         "--name", name, "--quiet");
     Await.until(() -> log(log).contains("listening on port"), Duration.ofSeconds(60), "echo server " + name);
   }
@@ -116,7 +131,11 @@ class CaptureProxyTest {
 
   /** What a plain grpc-java client in the pod got, calling {@code target} {@value #CALLS} times: answers by server. */
   private static Map<String, Long> callFromThePod(String target) throws Exception {
-    Process client = namespaces.java(namespaces.pod, null, System.getProperty("java.class.path"), null,
+    return call(namespaces.pod, target);
+  }
+
+  private static Map<String, Long> call(String ns, String target) throws Exception {
+    Process client = namespaces.java(ns, null, System.getProperty("java.class.path"), null,
         PlainEchoClient.class.getName(), target, String.valueOf(CALLS));
     String out = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(client.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the client did not end");
@@ -147,6 +166,17 @@ class CaptureProxyTest {
     Map<String, Long> answers = callFromThePod("other.default.svc.cluster.local:" + SERVICE_PORT);
     assertEquals(Map.of("direct", (long) CALLS), answers, "proxy log:\n" + log(proxyLog));
     assertTrue(metric("fulcrum_captured_connections_total", "reason=\"no-link\"") >= 1);
+  }
+
+  @Test
+  void aCallerOutsideTheMeshDiallingTheApplicationsPortMeetsItsInboundSideAndPolicy() throws Exception {
+    // Plaintext, so unauthenticated: the pod's default policy (authenticated) refuses it, naming itself.
+    Map<String, Long> answers = call(namespaces.remote, NetworkNamespaces.POD_ADDRESS + ":" + APP_PORT);
+    assertEquals(1, answers.size(), answers.toString());
+    String answer = answers.keySet().iterator().next();
+    assertTrue(answer.startsWith("failed: Status{code=PERMISSION_DENIED, description=refused by default:authenticated:"
+        + " an unauthenticated caller may not call"), answer);
+    assertEquals(CALLS, metric("fulcrum_inbound_authorizations_total", "authz=\"deny\""));
   }
 
   @Test
