@@ -16,14 +16,12 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.ChannelPipeline;
 import io.grpc.netty.shaded.io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -243,14 +241,9 @@ public final class OutboundDetection implements InternalProtocolNegotiator.Proto
         silence.cancel(false);
       }
       telemetry.captured(reason);
-      ctx.channel().config().setAutoRead(false);
       ByteBuf bytes = received;
       received = null;
-      ChannelPipeline pipeline = ctx.pipeline();
-      for (String name : new ArrayList<>(pipeline.toMap().keySet())) {
-        pipeline.remove(name);
-      }
-      Passthrough.start(ctx.channel(), original, bytes, clientDone, telemetry);
+      Passthrough.takeOver(ctx, original, bytes, clientDone, telemetry);
     }
 
     @Override

@@ -9,11 +9,13 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.ChannelPipeline;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.grpc.netty.shaded.io.netty.channel.socket.DuplexChannel;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +35,27 @@ final class Passthrough {
   private Passthrough() {}
 
   /**
+   * Takes the connection whose pipeline {@code ctx} is in away from grpc: empties the pipeline (the
+   * handler and grpc's after it), stops its reads until the destination is reached, and starts.
+   */
+  static void takeOver(ChannelHandlerContext ctx, InetSocketAddress destination, ByteBuf sent, boolean clientDone,
+      OpaqueTcp telemetry) {
+    Channel client = ctx.channel();
+    client.config().setAutoRead(false);
+    client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ChannelPipeline pipeline = ctx.pipeline();
+    for (String name : new ArrayList<>(pipeline.toMap().keySet())) {
+      pipeline.remove(name);
+    }
+    start(client, destination, sent, clientDone, telemetry);
+  }
+
+  /**
    * Connects {@code client} to {@code destination}, first sending {@code sent} (released here), and
    * the end of the client's input if it came already ({@code clientDone}). The client's pipeline
    * must be empty, its reads off (auto-read false), and half closure allowed.
    */
-  static void start(Channel client, InetSocketAddress destination, ByteBuf sent, boolean clientDone, OpaqueTcp telemetry) {
+  private static void start(Channel client, InetSocketAddress destination, ByteBuf sent, boolean clientDone, OpaqueTcp telemetry) {
     new Bootstrap()
         .group(client.eventLoop())
         .channel(EpollSocketChannel.class) // captured connections are epoll's: only it reads SO_ORIGINAL_DST

@@ -69,4 +69,17 @@ public final class InboundAuthorizer implements ServerCallHandler<byte[], Detach
     }
     return app.startCall(call, headers);
   }
+
+  /**
+   * The decision, counted, for a connection of a caller without a certificate, to a port of the
+   * application the inbound side passes through unread: no method to match, so only a policy that
+   * lets such callers call anything at all lets it in. None yet: refused.
+   */
+  public Decision unauthenticatedConnection() {
+    Decision decision = policies.current()
+        .map(policy -> policy.decide(new InboundCall(Optional.empty(), "")))
+        .orElse(new Decision(Decision.Authz.DENY, Decision.NO_POLICY));
+    authorizations.record(decision);
+    return decision;
+  }
 }

@@ -7,8 +7,7 @@ import dev.fulcrum.dataplane.identity.TlsFailure;
 import dev.fulcrum.dataplane.telemetry.Direction;
 import dev.fulcrum.dataplane.telemetry.ProxyTelemetry;
 import dev.fulcrum.dataplane.telemetry.RepeatedWarnings;
-import io.grpc.ServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.security.cert.CertificateException;
@@ -63,16 +62,18 @@ public final class InboundCredentials {
     }
   }
 
-  public static ServerCredentials create(CertificateSource source, InboundTls mode, Refusals refusals) {
+  /** The inbound side's negotiation: TLS or, when permissive, plaintext too ({@link TlsOrPlaintext}). */
+  public static InternalProtocolNegotiator.ProtocolNegotiator negotiator(CertificateSource source, InboundTls mode,
+      Refusals refusals) {
     SslContext tls;
     try {
       tls = MeshTlsContexts.server(source, mode == InboundTls.STRICT, refusals::certificate);
     } catch (SSLException e) {
       throw new IllegalStateException("the inbound side's TLS cannot be set up: " + e.getMessage(), e);
     }
-    return InternalNettyServerCredentials.create(new TlsOrPlaintext(
+    return new TlsOrPlaintext(
         InternalProtocolNegotiators.serverTls(tls),
         mode == InboundTls.PERMISSIVE ? InternalProtocolNegotiators.serverPlaintext() : null,
-        refusals));
+        refusals);
   }
 }

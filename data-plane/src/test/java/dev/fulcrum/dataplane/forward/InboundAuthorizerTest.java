@@ -15,6 +15,7 @@ import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.stats.InboundStats;
 import dev.fulcrum.contract.stats.PolicyStats;
 import dev.fulcrum.dataplane.ProxyConfig;
+import dev.fulcrum.dataplane.authz.Decision;
 import dev.fulcrum.dataplane.authz.PolicyInForce;
 import dev.fulcrum.dataplane.authz.TestPolicies;
 import dev.fulcrum.dataplane.identity.IdentityClient;
@@ -176,6 +177,21 @@ class InboundAuthorizerTest {
     assertEquals(1, stats.getAllowed());
     assertEquals(0, stats.getDenied());
     assertEquals(2, stats.getAuditDenied());
+  }
+
+  @Test
+  void aConnectionWithNoCallIsLetInOnlyByAPolicyLettingUnauthenticatedCallersCallAnything() {
+    InboundAuthorizer authorizer = new InboundAuthorizer(null, policies, authorizations);
+    assertEquals(Decision.Authz.DENY, authorizer.unauthenticatedConnection().authz(), "no policy yet");
+    policies.apply("1", parsed(enforcing(allowAll())));
+    assertEquals(Decision.Authz.ALLOW, authorizer.unauthenticatedConnection().authz());
+    policies.apply("2", parsed(enforcing(TestPolicies.allowAuthenticated())));
+    assertEquals(Decision.Authz.DENY, authorizer.unauthenticatedConnection().authz());
+    // Unauthenticated callers may call one service: not a connection, which calls none in particular.
+    policies.apply("3", parsed(enforcing(rules(RBAC.Action.ALLOW, Map.of("default/public#0",
+        policy(service(ECHO), TestPolicies.anyone()))))));
+    Decision refused = authorizer.unauthenticatedConnection();
+    assertEquals(new Decision(Decision.Authz.DENY, "default/public"), refused, "named by the Authorization that refused it");
   }
 
   @Test

@@ -42,6 +42,7 @@ class CaptureProxyTest {
   private static final int CALLS = 40;
   private static final int APP_PORT = 7070;
   private static final String APP_IDENTITY = "default/app";
+  private static final int METRICS_PORT = 9100;
 
   private static NetworkNamespaces namespaces;
   private static ReadableClasspath proxyClasspath;
@@ -73,8 +74,9 @@ class CaptureProxyTest {
     namespaces.java(namespaces.pod, null, testClasspath, logs.resolve("control-plane.log"), "dev.fulcrum.tools.Fulcrum",
         "control-plane", "--config", links.toString(), "--xds-port", String.valueOf(XDS_PORT),
         "--identity-dir", logs.resolve("ca").toString());
-    // The pod's application, on the port its inbound side serves.
+    // The pod's application, on the port its inbound side serves, and another port of it (its metrics, say).
     echoIn(namespaces.pod, testClasspath, APP_PORT, "app");
+    namespaces.responders(namespaces.pod, "metrics:" + METRICS_PORT);
 
     // The pod: its traffic captured as the init container does it, then the proxy, as its own user.
     CaptureSettings capture = new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, CaptureSettings.DEFAULT_OUTBOUND_PORT,
@@ -171,12 +173,22 @@ class CaptureProxyTest {
   @Test
   void aCallerOutsideTheMeshDiallingTheApplicationsPortMeetsItsInboundSideAndPolicy() throws Exception {
     // Plaintext, so unauthenticated: the pod's default policy (authenticated) refuses it, naming itself.
+    double refusedBefore = metric("fulcrum_inbound_authorizations_total", "authz=\"deny\"");
     Map<String, Long> answers = call(namespaces.remote, NetworkNamespaces.POD_ADDRESS + ":" + APP_PORT);
     assertEquals(1, answers.size(), answers.toString());
     String answer = answers.keySet().iterator().next();
     assertTrue(answer.startsWith("failed: Status{code=PERMISSION_DENIED, description=refused by default:authenticated:"
         + " an unauthenticated caller may not call"), answer);
-    assertEquals(CALLS, metric("fulcrum_inbound_authorizations_total", "authz=\"deny\""));
+    assertEquals(refusedBefore + CALLS, metric("fulcrum_inbound_authorizations_total", "authz=\"deny\""));
+  }
+
+  @Test
+  void aCallerOutsideTheMeshDiallingAnotherPortOfThePodIsDecidedAsAWholeByThePolicy() throws Exception {
+    // No call to authorize: an unauthenticated connection, which default:authenticated refuses.
+    assertEquals("", namespaces.connect(namespaces.remote, null, NetworkNamespaces.POD_ADDRESS, METRICS_PORT));
+    assertTrue(metric("fulcrum_captured_connections_total", "reason=\"policy\"") >= 1);
+    // From inside the pod, on loopback, the port answers: the refusal was the proxy's.
+    assertEquals("metrics", namespaces.connect(namespaces.pod, null, "127.0.0.1", METRICS_PORT));
   }
 
   @Test
