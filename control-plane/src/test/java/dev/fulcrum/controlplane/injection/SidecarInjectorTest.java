@@ -430,6 +430,11 @@ class SidecarInjectorTest {
     return ProxyContainer.named(pod.getSpec(), name).orElseThrow(() -> new AssertionError("no " + name + " in " + pod));
   }
 
+  /** The capture's command line in the pod {@code yaml} describes, injected with identities. */
+  private List<String> captureArgs(String yaml) {
+    return named(injected(withIdentity, yaml, OptIn.POD, "default"), CaptureContainer.NAME).getArgs();
+  }
+
   @Test
   void theCaptureIsTheDocumentedInitContainerOnTheProxysOwnPorts() {
     Pod pod = injected(withIdentity, ANNOTATED, OptIn.POD, "default");
@@ -491,7 +496,7 @@ class SidecarInjectorTest {
     assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--inbound-port", "4143",
         "--skip-outbound-ports", "5432,6379", "--skip-inbound-ports", "8081,16002",
         "--skip-outbound-cidrs", "10.96.0.0/12,169.254.169.254/32"),
-        named(injected(withIdentity, yaml, OptIn.POD, "default"), CaptureContainer.NAME).getArgs());
+        captureArgs(yaml));
   }
 
   @Test
@@ -512,7 +517,7 @@ class SidecarInjectorTest {
               image: example/helper:1
               livenessProbe: {grpc: {port: 7070}}
         """;
-    List<String> install = named(injected(withIdentity, yaml, OptIn.POD, "default"), CaptureContainer.NAME).getArgs();
+    List<String> install = captureArgs(yaml);
     assertEquals("7070,8081,9090,9990", flag(install, CaptureSettings.SKIP_INBOUND_PORTS),
         "the application's port 8080 is the inbound side's, probed or not");
   }
@@ -522,7 +527,7 @@ class SidecarInjectorTest {
     String yaml = ANNOTATED.replace("    ports: [{containerPort: 8080}]\n", "")
         .replace("team: payments", "fulcrum.io/skip-inbound-ports: '8081'");
     assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--no-inbound"),
-        named(injected(withIdentity, yaml, OptIn.POD, "default"), CaptureContainer.NAME).getArgs());
+        captureArgs(yaml));
   }
 
   @Test
