@@ -44,7 +44,11 @@ class DockerMeshIT {
   private static final String WITH_V3 = RESILIENT_LINK.replace("- {name: grpc-service-v2, port: 7002}",
       "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}");
   private static final int CALLERS = 4;
-  /** An application that calls its sidecar on loopback, as docs/deployment.md tells it to. */
+  /**
+   * An application that calls its sidecar on loopback, as docs/deployment.md tells it to. These
+   * pods run their containers but not their init containers (nor iptables), so nothing would capture
+   * their traffic: they opt out of capture, and are injected as such pods are.
+   */
   private static final String CLIENT_POD = """
       apiVersion: v1
       kind: Pod
@@ -53,6 +57,7 @@ class DockerMeshIT {
         namespace: default
         annotations:
           fulcrum.io/inject: enabled
+          fulcrum.io/capture: disabled
           fulcrum.io/service: grpc-service.default.svc.cluster.local:50051
       spec:
         serviceAccountName: client
@@ -217,7 +222,7 @@ class DockerMeshIT {
             metadata:
               name: echo-v%1$d
               namespace: default
-              annotations: {fulcrum.io/inject: enabled, fulcrum.io/inbound-tls: strict}
+              annotations: {fulcrum.io/inject: enabled, fulcrum.io/capture: disabled, fulcrum.io/inbound-tls: strict}
             spec:
               serviceAccountName: echo-v%1$d
               containers:

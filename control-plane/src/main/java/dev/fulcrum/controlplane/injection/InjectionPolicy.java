@@ -4,14 +4,23 @@ import dev.fulcrum.api.link.LinkSchema;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.capture.CaptureSettings;
+import dev.fulcrum.contract.capture.OpaquePorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Whether a pod gets a proxy, and on which ports (pure, given its namespace's labels). The pod's own
@@ -44,6 +53,18 @@ public final class InjectionPolicy {
   public static final String INBOUND_PORT = "fulcrum.io/inbound-port";
   /** The application's port the inbound side forwards to (default: the first container's first port). */
   public static final String APP_PORT = "fulcrum.io/app-port";
+  /**
+   * The pod's traffic captured ({@code enabled}, the default): an init container sends its TCP
+   * connections through the proxy ({@link CaptureContainer}), so that its applications call services
+   * by their usual names; {@code disabled}, they dial the proxy themselves.
+   */
+  public static final String CAPTURE = "fulcrum.io/capture";
+  /** Destination ports whose connections are never captured outbound, comma-separated. */
+  public static final String SKIP_OUTBOUND_PORTS = "fulcrum.io/skip-outbound-ports";
+  /** The pod's ports whose connections are never captured inbound, comma-separated (the proxy's admin port never is). */
+  public static final String SKIP_INBOUND_PORTS = "fulcrum.io/skip-inbound-ports";
+  /** Destinations never captured outbound, IPv4 CIDRs, comma-separated. */
+  public static final String SKIP_OUTBOUND_CIDRS = "fulcrum.io/skip-outbound-cidrs";
   /** Kubernetes' default service account, a pod's when it names none. */
   static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
@@ -61,8 +82,10 @@ public final class InjectionPolicy {
     if (spec == null) {
       return new Decision.Skip("no spec");
     }
-    if (ProxyContainer.find(spec).isPresent()) {
-      return new Decision.Skip("already has " + ProxyContainer.NAME);
+    for (String injected : List.of(ProxyContainer.NAME, CaptureContainer.NAME)) {
+      if (ProxyContainer.named(spec, injected).isPresent()) {
+        return new Decision.Skip("already has " + injected);
+      }
     }
     Map<String, String> annotations = annotations(pod);
     String inject = annotations.get(INJECT);
@@ -154,8 +177,86 @@ public final class InjectionPolicy {
     if (!ENABLED.equals(nativeSidecar) && !DISABLED.equals(nativeSidecar)) {
       return neitherEnabledNorDisabled(NATIVE_SIDECAR, nativeSidecar);
     }
+    Parsed<Optional<Decision.Capture>> capture = capture(annotations, spec, outbound.port(), admin.port(), inbound);
+    if (capture.warning() != null) {
+      return new Decision.Warn(capture.warning());
+    }
     return new Decision.Inject(outbound.port(), admin.port(), service, cpu.get(), ENABLED.equals(nativeSidecar),
-        settings.identity() ? Optional.of(namespace + "/" + account) : Optional.empty(), inbound);
+        settings.identity() ? Optional.of(namespace + "/" + account) : Optional.empty(), inbound, capture.value());
+  }
+
+  /**
+   * The pod's traffic capture as its annotations shape it, none if it opts out, or the warning that
+   * refuses it: to the proxy's ports, its own user exempt; with no inbound side, nothing captured
+   * inbound. Every list is read even when capture is off, as every other annotation is.
+   */
+  private static Parsed<Optional<Decision.Capture>> capture(Map<String, String> annotations, PodSpec spec, int outboundPort,
+      int adminPort, Optional<Decision.Inbound> inbound) {
+    String capture = annotations.getOrDefault(CAPTURE, ENABLED);
+    if (!ENABLED.equals(capture) && !DISABLED.equals(capture)) {
+      return new Parsed<>(Optional.empty(), neitherEnabledNorDisabled(CAPTURE, capture).warning());
+    }
+    Parsed<List<Integer>> skipOutboundPorts = parsed(annotations, SKIP_OUTBOUND_PORTS, CaptureSettings::parsePorts, List.of());
+    Parsed<List<Integer>> skipInboundPorts = parsed(annotations, SKIP_INBOUND_PORTS, CaptureSettings::parsePorts, List.of());
+    Parsed<List<String>> skipOutboundCidrs = parsed(annotations, SKIP_OUTBOUND_CIDRS, CaptureSettings::parseCidrs, List.of());
+    Parsed<Optional<OpaquePorts>> opaquePorts = parsed(annotations, OpaquePorts.ANNOTATION,
+        list -> Optional.of(OpaquePorts.parse(list)), Optional.empty());
+    for (Parsed<?> list : List.of(skipOutboundPorts, skipInboundPorts, skipOutboundCidrs, opaquePorts)) {
+      if (list.warning() != null) {
+        return new Parsed<>(Optional.empty(), list.warning());
+      }
+    }
+    if (DISABLED.equals(capture)) {
+      return new Parsed<>(Optional.empty(), null);
+    }
+    OptionalInt inboundPort = inbound.isPresent() ? OptionalInt.of(inbound.get().port()) : OptionalInt.empty();
+    List<Integer> skipInbound = inbound.isPresent()
+        ? skippedInbound(spec, inbound.get().appPort(), adminPort, skipInboundPorts.value()) : List.of();
+    return new Parsed<>(Optional.of(new Decision.Capture(new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, outboundPort,
+        inboundPort, skipOutboundPorts.value(), skipInbound, skipOutboundCidrs.value()), opaquePorts.value())), null);
+  }
+
+  /**
+   * The ports whose inbound connections are left alone: the annotation's, the proxy's admin port
+   * (the kubelet probes it, the dashboard polls it), and every other port the pod's containers
+   * declare or are probed on but the application's: the inbound side forwards to that one port
+   * alone, so a connection to another one taken there would never reach its own.
+   */
+  private static List<Integer> skippedInbound(PodSpec spec, int appPort, int adminPort, List<Integer> annotated) {
+    Set<Integer> skipped = new TreeSet<>(annotated);
+    Stream.concat(orEmpty(spec.getContainers()).stream(), orEmpty(spec.getInitContainers()).stream()).forEach(container -> {
+      orEmpty(container.getPorts()).stream().map(ContainerPort::getContainerPort).filter(Objects::nonNull).forEach(skipped::add);
+      Stream.of(container.getLivenessProbe(), container.getReadinessProbe(), container.getStartupProbe())
+          .filter(Objects::nonNull).map(InjectionPolicy::probedPort).flatMap(Optional::stream).forEach(skipped::add);
+    });
+    skipped.remove(appPort);
+    skipped.add(adminPort);
+    return List.copyOf(skipped);
+  }
+
+  /** The port number a probe names (a named port is one the container declares, counted as such). */
+  private static Optional<Integer> probedPort(Probe probe) {
+    IntOrString port = probe.getHttpGet() != null ? probe.getHttpGet().getPort()
+        : probe.getTcpSocket() != null ? probe.getTcpSocket().getPort() : null;
+    if (port != null) {
+      return Optional.ofNullable(port.getIntVal());
+    }
+    return probe.getGrpc() == null ? Optional.empty() : Optional.ofNullable(probe.getGrpc().getPort());
+  }
+
+  private record Parsed<T>(T value, String warning) {}
+
+  /** What {@code parse} reads from {@code annotation}, else {@code absent}; a warning naming it when it does not read. */
+  private static <T> Parsed<T> parsed(Map<String, String> annotations, String annotation, Function<String, T> parse, T absent) {
+    String value = annotations.get(annotation);
+    if (value == null) {
+      return new Parsed<>(absent, null);
+    }
+    try {
+      return new Parsed<>(parse.apply(value), null);
+    } catch (IllegalArgumentException e) {
+      return new Parsed<>(absent, annotation + ": " + e.getMessage() + "; no proxy injected");
+    }
   }
 
   /** The pod's service account: the one it names, else Kubernetes' default. */

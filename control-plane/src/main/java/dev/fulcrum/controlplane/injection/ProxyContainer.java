@@ -3,6 +3,8 @@ package dev.fulcrum.controlplane.injection;
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
+import dev.fulcrum.contract.capture.CaptureSettings;
+import dev.fulcrum.contract.capture.OpaquePorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +31,14 @@ public final class ProxyContainer {
 
   /** The proxy among the pod's containers or init containers (where a native sidecar is), if it has one. */
   public static Optional<Container> find(PodSpec spec) {
+    return named(spec, NAME);
+  }
+
+  /** The pod's container or init container {@code name}, if it has one. */
+  static Optional<Container> named(PodSpec spec, String name) {
     return Stream.concat(InjectionPolicy.orEmpty(spec.getContainers()).stream(),
             InjectionPolicy.orEmpty(spec.getInitContainers()).stream())
-        .filter(container -> NAME.equals(container.getName()))
+        .filter(container -> name.equals(container.getName()))
         .findFirst();
   }
 
@@ -46,7 +55,9 @@ public final class ProxyContainer {
    * for the application on loopback only; its admin endpoint listens on the pod's IP, where the
    * kubelet probes it and the control plane's dashboard polls it (the proxy advertises that IP when
    * it connects). The proxy makes its own grpc-xds bootstrap from {@code --xds-server}, and its
-   * node id from the host name, which in a pod is the pod's name: nothing to mount.
+   * node id from the host name, which in a pod is the pod's name: nothing to mount. With the pod's
+   * traffic captured it is told so, and its outbound side still listens on 127.0.0.1, where the
+   * capture sends connections (and applications may still dial it).
    */
   public static Container of(SidecarSettings settings, Decision.Inject decision) {
     List<String> args = new ArrayList<>(List.of(ProxyFlags.COMMAND,
@@ -57,6 +68,10 @@ public final class ProxyContainer {
         ProxyFlags.ADMIN_PORT, String.valueOf(decision.adminPort()),
         // As many network threads as its CPU limit can keep busy.
         ProxyFlags.IO_THREADS, String.valueOf(decision.cpu().ioThreads())));
+    decision.capture().ifPresent(capture -> {
+      args.add(ProxyFlags.CAPTURED);
+      capture.opaquePorts().ifPresent(ports -> args.addAll(List.of(OpaquePorts.FLAG, ports.toString())));
+    });
     decision.service().ifPresent(service -> args.addAll(List.of(ProxyFlags.SERVICE, service)));
     // Its identity is the pod's service account, proved by the projected token; its key on a tmpfs.
     decision.identity().ifPresent(identity -> args.addAll(List.of(ProxyFlags.IDENTITY, identity,
@@ -83,14 +98,11 @@ public final class ProxyContainer {
         // Ready once it has started serving; alive while its admin endpoint answers.
         .withReadinessProbe(probe(AdminPaths.READY, decision.adminPort(), 1, 5))
         .withLivenessProbe(probe(AdminPaths.LIVE, decision.adminPort(), 10, 10))
-        .withNewResources()
-          .addToRequests("cpu", decision.cpu().request())
-          .addToRequests("memory", new Quantity("128Mi"))
-          .addToLimits("cpu", decision.cpu().limit())
-          .addToLimits("memory", new Quantity("256Mi"))
-        .endResources()
-        // The image runs as a non-root user (deploy/images): say so, and the kubelet checks it.
+        .withResources(resources(decision.cpu()))
+        // The image's non-root user (deploy/images), which the capture leaves alone: say so, and
+        // the kubelet checks it. No capability: the init container had what capture needs.
         .withNewSecurityContext()
+          .withRunAsUser((long) CaptureSettings.DEFAULT_PROXY_UID)
           .withRunAsNonRoot(true)
           .withAllowPrivilegeEscalation(false)
           .withNewCapabilities().withDrop(List.of("ALL")).endCapabilities()
@@ -104,6 +116,16 @@ public final class ProxyContainer {
     decision.inbound().ifPresent(inbound -> container.addNewPort()
         .withName(INBOUND_PORT_NAME).withContainerPort(inbound.port()).withProtocol("TCP").endPort());
     return container.build();
+  }
+
+  /** The proxy's requests and limits, its CPU as {@code cpu} says. */
+  static ResourceRequirements resources(ProxyCpu cpu) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", cpu.request())
+        .addToRequests("memory", new Quantity("128Mi"))
+        .addToLimits("cpu", cpu.limit())
+        .addToLimits("memory", new Quantity("256Mi"))
+        .build();
   }
 
   private static Probe probe(String path, int port, int initialDelaySeconds, int periodSeconds) {

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * A pod in, the JSON patch that gives it a proxy out (pure): the {@link InjectionPolicy}'s
- * decision, then the operations that add the {@link ProxyContainer}, the label that marks the pod
- * as having it, and the annotations that tell Prometheus where the proxy's metrics are.
+ * decision, then the operations that add the {@link ProxyContainer} and, unless the pod opts out,
+ * the {@link CaptureContainer} that sends its traffic there, the label that marks the pod as having
+ * it, and the annotations that tell Prometheus where the proxy's metrics are.
  *
  * <p>fabric8's model reads a missing list or map as an empty one (and a {@code null} one as null),
  * but a patch that appends to a member that is absent fails. So an empty or null member is set
@@ -52,12 +53,24 @@ public final class SidecarInjector {
     }
     List<PatchOperation> patch = new ArrayList<>();
     Container proxy = ProxyContainer.of(settings, ports);
+    // Before the pod's own init containers: first the capture, which must be done before the proxy
+    // and the applications start; then a native sidecar proxy, so that those after it can call
+    // through it too.
+    List<Container> firstInits = new ArrayList<>();
+    ports.capture().ifPresent(capture -> firstInits.add(CaptureContainer.of(settings, capture.settings(), ports.cpu())));
     if (ports.nativeSidecar()) {
-      // First of the init containers, so that those after it can call through it too.
-      patch.add(InjectionPolicy.orEmpty(pod.getSpec().getInitContainers()).isEmpty()
-          ? PatchOperation.add("/spec/initContainers", List.of(proxy))
-          : PatchOperation.add("/spec/initContainers/0", proxy));
+      firstInits.add(proxy);
+    }
+    if (InjectionPolicy.orEmpty(pod.getSpec().getInitContainers()).isEmpty()) {
+      if (!firstInits.isEmpty()) {
+        patch.add(PatchOperation.add("/spec/initContainers", firstInits));
+      }
     } else {
+      for (int i = 0; i < firstInits.size(); i++) {
+        patch.add(PatchOperation.add("/spec/initContainers/" + i, firstInits.get(i)));
+      }
+    }
+    if (!ports.nativeSidecar()) {
       patch.add(InjectionPolicy.orEmpty(pod.getSpec().getContainers()).isEmpty()
           ? PatchOperation.add("/spec/containers", List.of(proxy))
           : PatchOperation.add("/spec/containers/-", proxy));

@@ -3,6 +3,7 @@ package dev.fulcrum.controlplane.injection;
 import dev.fulcrum.contract.AdminPaths;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.capture.CaptureSettings;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,8 @@ public record SidecarSettings(String image, String xdsServer, int outboundPort, 
   public static final String DEFAULT_IMAGE = "fulcrum/proxy:0.1.0";
   /** The control plane's Service in deploy/control-plane.yaml. */
   public static final String DEFAULT_XDS_SERVER = "fulcrum-control-plane.fulcrum-system.svc:18000";
-  public static final int DEFAULT_OUTBOUND_PORT = 15001;
+  /** Where applications dial the proxy, and where the capture sends their connections. */
+  public static final int DEFAULT_OUTBOUND_PORT = CaptureSettings.DEFAULT_OUTBOUND_PORT;
   public static final int DEFAULT_ADMIN_PORT = AdminPaths.DEFAULT_PORT;
 
   public static SidecarSettings defaults() {

@@ -36,6 +36,7 @@ class AdmissionHandlerTest {
     Pod pod = PodPatching.apply(patch, AdmissionReviews.POD_YAML);
     assertEquals(List.of("client", "fulcrum-proxy"), pod.getSpec().getContainers().stream().map(c -> c.getName()).toList());
     assertEquals(PodPatching.proxy(), pod.getSpec().getContainers().get(1));
+    assertEquals(List.of(CaptureContainer.NAME), pod.getSpec().getInitContainers().stream().map(c -> c.getName()).toList());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.fulcrum.controlplane.injection;
 
 import static dev.fulcrum.controlplane.injection.PodPatching.apply;
+import static dev.fulcrum.controlplane.injection.PodPatching.captureInit;
 import static dev.fulcrum.controlplane.injection.PodPatching.pod;
 import static dev.fulcrum.controlplane.injection.PodPatching.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fulcrum.contract.InboundTls;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.ProxyFlags;
+import dev.fulcrum.contract.capture.CaptureSettings;
+import dev.fulcrum.contract.capture.OpaquePorts;
 import dev.fulcrum.controlplane.injection.SidecarInjector.Injection;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -17,10 +20,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** Sample pods through the injector, its patch applied to each: the pod that results, as a whole. */
@@ -49,19 +54,48 @@ class SidecarInjectorTest {
 
   /** The pod {@code yaml} describes, injected by {@code optIn}'s rules; it must be injected. */
   private Pod injected(String yaml, OptIn optIn) {
-    Injection injection = injector.inject(pod(yaml), optIn);
-    assertInstanceOf(Decision.Inject.class, injection.decision());
-    return apply(injection.patch(), yaml);
+    return injected(injector, yaml, optIn, "default");
   }
 
-  /** The pod {@code yaml} describes with {@code proxy} appended and {@code annotations} added. */
+  /**
+   * The same by {@code injector} in {@code namespace}. When it captures, its init container runs the
+   * command line of the settings it decided, as the contract writes it.
+   */
+  private static Pod injected(SidecarInjector injector, String yaml, OptIn optIn, String namespace) {
+    Injection injection = injector.inject(pod(yaml), optIn, namespace);
+    Decision.Inject decision = assertInstanceOf(Decision.Inject.class, injection.decision(), String.valueOf(injection.decision()));
+    Pod pod = apply(injection.patch(), yaml);
+    Optional<Container> init = ProxyContainer.named(pod.getSpec(), CaptureContainer.NAME);
+    assertEquals(decision.capture().map(capture -> capture.settings().installArgs()), init.map(Container::getArgs));
+    return pod;
+  }
+
+  /** The capture of a pod whose proxy, outbound on {@code outboundPort}, has no inbound side: no annotation. */
+  private static CaptureSettings outboundOnly(int outboundPort) {
+    return new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, outboundPort, OptionalInt.empty(), List.of(), List.of(), List.of());
+  }
+
+  /**
+   * The pod {@code yaml} describes with {@code proxy} appended, its capture's init container first of
+   * its init containers (on the proxy's outbound port, no inbound side, its resources the proxy's),
+   * and {@code annotations} added.
+   */
   private static Pod expected(String yaml, Container proxy, Map<String, String> annotations) {
+    Container init = captureInit(outboundOnly(Integer.parseInt(flag(proxy, ProxyFlags.LISTEN_PORT))).installArgs());
+    init.setResources(proxy.getResources()); // sized as the proxy, so that the pod's requests stay the same
+    return expected(yaml, List.of(init), proxy, annotations);
+  }
+
+  /** The pod {@code yaml} describes with {@code inits} before its own init containers, {@code proxy} appended, {@code annotations} added. */
+  private static Pod expected(String yaml, List<Container> inits, Container proxy, Map<String, String> annotations) {
     PodBuilder pod = new PodBuilder(pod(yaml));
     if (!pod.hasMetadata()) {
       pod.withNewMetadata().endMetadata();
     }
+    List<Container> initContainers = new ArrayList<>(inits);
+    initContainers.addAll(pod.buildSpec().getInitContainers());
     return pod.editMetadata().addToAnnotations(annotations).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
-        .editSpec().addToContainers(proxy).endSpec()
+        .editSpec().withInitContainers(initContainers).addToContainers(proxy).endSpec()
         .build();
   }
 
@@ -73,8 +107,11 @@ class SidecarInjectorTest {
 
   @Test
   void theProxyContainerIsTheDocumentedOne() {
+    Decision.Capture capture = new Decision.Capture(outboundOnly(15001), Optional.empty());
     assertEquals(proxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990, Optional.empty(),
-        ProxyCpu.DEFAULT, false, Optional.empty(), Optional.empty())));
+        ProxyCpu.DEFAULT, false, Optional.empty(), Optional.empty(), Optional.of(capture))));
+    assertEquals(PodPatching.uncapturedProxy(), ProxyContainer.of(SidecarSettings.defaults(), new Decision.Inject(15001, 9990,
+        Optional.empty(), ProxyCpu.DEFAULT, false, Optional.empty(), Optional.empty(), Optional.empty())));
   }
 
   // --- identity and the inbound side ---
@@ -84,17 +121,19 @@ class SidecarInjectorTest {
   }
 
   private Container identityProxy(SidecarInjector withIdentity, String yaml, String namespace) {
-    Injection injection = withIdentity.inject(pod(yaml), OptIn.POD, namespace);
-    assertInstanceOf(Decision.Inject.class, injection.decision(), String.valueOf(injection.decision()));
-    Pod result = apply(injection.patch(), yaml);
+    Pod result = injected(withIdentity, yaml, OptIn.POD, namespace);
     assertEquals(ProxyVolumes.volumes(), result.getSpec().getVolumes().subList(
         result.getSpec().getVolumes().size() - 2, result.getSpec().getVolumes().size()));
     return result.getSpec().getContainers().stream().filter(c -> c.getName().equals(ProxyContainer.NAME)).findFirst().orElseThrow();
   }
 
-  private static String flag(Container proxy, String flag) {
-    int at = proxy.getArgs().indexOf(flag);
-    return at < 0 ? null : proxy.getArgs().get(at + 1);
+  private static String flag(Container container, String flag) {
+    return flag(container.getArgs(), flag);
+  }
+
+  private static String flag(List<String> args, String flag) {
+    int at = args.indexOf(flag);
+    return at < 0 ? null : args.get(at + 1);
   }
 
   @Test
@@ -311,18 +350,18 @@ class SidecarInjectorTest {
   void asANativeSidecarTheProxyIsAnInitContainerThatKeepsRunning() {
     String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/native-sidecar: enabled");
     Pod expected = new PodBuilder(pod(yaml)).editMetadata().addToAnnotations(PROMETHEUS).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
-        .editSpec().withInitContainers(nativeProxy()).endSpec().build();
+        .editSpec().withInitContainers(captureInit(outboundOnly(15001).installArgs()), nativeProxy()).endSpec().build();
     assertEquals(expected, injected(yaml, OptIn.POD));
   }
 
   @Test
-  void asANativeSidecarTheProxyComesBeforeThePodsOwnInitContainers() {
+  void asANativeSidecarTheProxyComesAfterTheCaptureAndBeforeThePodsOwnInitContainers() {
     String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/native-sidecar: enabled")
         .replace("spec:\n", "spec:\n  initContainers: [{name: migrate, image: example/migrate:1}]\n");
     Pod pod = pod(yaml);
     Container migrate = pod.getSpec().getInitContainers().get(0);
     Pod expected = new PodBuilder(pod).editMetadata().addToAnnotations(PROMETHEUS).addToLabels(InjectionPolicy.PROXY_LABEL, "injected").endMetadata()
-        .editSpec().withInitContainers(nativeProxy(), migrate).endSpec().build();
+        .editSpec().withInitContainers(captureInit(outboundOnly(15001).installArgs()), nativeProxy(), migrate).endSpec().build();
     Pod once = injected(yaml, OptIn.POD);
     assertEquals(expected, once);
     assertEquals(new Decision.Skip("already has fulcrum-proxy"),
@@ -383,5 +422,143 @@ class SidecarInjectorTest {
     Container container = result.getSpec().getContainers().get(1);
     assertEquals("registry.example/fulcrum-proxy:dev", container.getImage());
     assertEquals("cp.mesh.svc:18001", container.getArgs().get(container.getArgs().indexOf("--xds-server") + 1));
+  }
+
+  // --- traffic capture ---
+
+  private static Container named(Pod pod, String name) {
+    return ProxyContainer.named(pod.getSpec(), name).orElseThrow(() -> new AssertionError("no " + name + " in " + pod));
+  }
+
+  /** The capture's command line in the pod {@code yaml} describes, injected with identities. */
+  private List<String> captureArgs(String yaml) {
+    return named(injected(withIdentity, yaml, OptIn.POD, "default"), CaptureContainer.NAME).getArgs();
+  }
+
+  @Test
+  void theCaptureIsTheDocumentedInitContainerOnTheProxysOwnPorts() {
+    Pod pod = injected(withIdentity, ANNOTATED, OptIn.POD, "default");
+    // The literal command line, so that a port the proxy does not listen on shows here.
+    assertEquals(captureInit(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001",
+        "--inbound-port", "4143", "--skip-inbound-ports", "9990")), named(pod, CaptureContainer.NAME));
+    assertEquals(CaptureContainer.NAME, pod.getSpec().getInitContainers().get(0).getName());
+    assertTrue(named(pod, ProxyContainer.NAME).getArgs().contains(ProxyFlags.CAPTURED));
+
+    String moved = ANNOTATED.replace("team: payments", "fulcrum.io/outbound-port: '16001', fulcrum.io/admin-port: '16002',"
+        + " fulcrum.io/inbound-port: '4200'");
+    Pod movedPod = injected(withIdentity, moved, OptIn.POD, "default");
+    Container proxy = named(movedPod, ProxyContainer.NAME);
+    List<String> install = named(movedPod, CaptureContainer.NAME).getArgs();
+    assertEquals(flag(proxy, ProxyFlags.LISTEN_PORT), flag(install, CaptureSettings.OUTBOUND_PORT));
+    assertEquals(flag(proxy, ProxyFlags.INBOUND_PORT), flag(install, CaptureSettings.INBOUND_PORT));
+    assertEquals("16002", flag(install, CaptureSettings.SKIP_INBOUND_PORTS), "the admin port, where it moved");
+    assertEquals("127.0.0.1", flag(proxy, ProxyFlags.LISTEN_ADDRESS), "where the capture's REDIRECT sends connections");
+  }
+
+  @Test
+  void theCaptureAloneHasPrivilegesAndOnlyWhatIptablesNeeds() {
+    Pod pod = injected(withIdentity, ANNOTATED, OptIn.POD, "default");
+    var init = named(pod, CaptureContainer.NAME).getSecurityContext();
+    assertEquals(0L, init.getRunAsUser());
+    assertEquals(false, init.getRunAsNonRoot());
+    assertEquals(false, init.getAllowPrivilegeEscalation());
+    assertEquals(null, init.getPrivileged());
+    assertEquals(List.of("NET_ADMIN", "NET_RAW"), init.getCapabilities().getAdd());
+    assertEquals(List.of("ALL"), init.getCapabilities().getDrop());
+
+    var proxy = named(pod, ProxyContainer.NAME).getSecurityContext();
+    assertEquals((long) CaptureSettings.DEFAULT_PROXY_UID, proxy.getRunAsUser(), "the user the capture exempts");
+    assertEquals(true, proxy.getRunAsNonRoot());
+    assertEquals(false, proxy.getAllowPrivilegeEscalation());
+    assertEquals(List.of(), proxy.getCapabilities().getAdd());
+    assertEquals(List.of("ALL"), proxy.getCapabilities().getDrop());
+  }
+
+  @Test
+  void captureIsOnUnlessThePodSaysDisabledThenItIsInjectedAsWithoutCapture() {
+    String enabled = ANNOTATED.replace("team: payments", "fulcrum.io/capture: enabled");
+    assertEquals(expected(enabled, proxy(), PROMETHEUS), injected(enabled, OptIn.POD));
+
+    String disabled = ANNOTATED.replace("team: payments", "fulcrum.io/capture: disabled, fulcrum.io/opaque-ports: '3306'");
+    assertEquals(expected(disabled, List.of(), PodPatching.uncapturedProxy(), PROMETHEUS), injected(disabled, OptIn.POD));
+
+    String nativeDisabled = disabled.replace("fulcrum.io/capture", "fulcrum.io/native-sidecar: enabled, fulcrum.io/capture");
+    Pod nativePod = injected(nativeDisabled, OptIn.POD);
+    assertEquals(List.of(ProxyContainer.NAME), nativePod.getSpec().getInitContainers().stream().map(Container::getName).toList());
+    assertTrue(!nativePod.getSpec().getInitContainers().get(0).getArgs().contains(ProxyFlags.CAPTURED));
+  }
+
+  @Test
+  void theSkipListsReachTheInitContainerAndTheAdminPortIsAlwaysSkippedInbound() {
+    String yaml = ANNOTATED.replace("team: payments", "fulcrum.io/skip-outbound-ports: '5432, 6379',"
+        + " fulcrum.io/skip-inbound-ports: '8081', fulcrum.io/skip-outbound-cidrs: '10.96.0.0/12,169.254.169.254/32',"
+        + " fulcrum.io/admin-port: '16002'");
+    assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--inbound-port", "4143",
+        "--skip-outbound-ports", "5432,6379", "--skip-inbound-ports", "8081,16002",
+        "--skip-outbound-cidrs", "10.96.0.0/12,169.254.169.254/32"),
+        captureArgs(yaml));
+  }
+
+  @Test
+  void thePodsOtherPortsAndProbedPortsAreNotTakenToTheInboundSide() {
+    String yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: server, annotations: {fulcrum.io/inject: enabled}}
+        spec:
+          containers:
+            - name: app
+              image: example/server:1
+              ports: [{containerPort: 8080}, {name: metrics, containerPort: 9090}]
+              livenessProbe: {tcpSocket: {port: 8080}}
+              readinessProbe: {httpGet: {path: /healthz, port: 8081}}
+              startupProbe: {httpGet: {path: /started, port: metrics}}
+            - name: helper
+              image: example/helper:1
+              livenessProbe: {grpc: {port: 7070}}
+        """;
+    List<String> install = captureArgs(yaml);
+    assertEquals("7070,8081,9090,9990", flag(install, CaptureSettings.SKIP_INBOUND_PORTS),
+        "the application's port 8080 is the inbound side's, probed or not");
+  }
+
+  @Test
+  void withoutAnInboundSideNothingIsCapturedInbound() {
+    String yaml = ANNOTATED.replace("    ports: [{containerPort: 8080}]\n", "")
+        .replace("team: payments", "fulcrum.io/skip-inbound-ports: '8081'");
+    assertEquals(List.of("capture", "install", "--proxy-uid", "65532", "--outbound-port", "15001", "--no-inbound"),
+        captureArgs(yaml));
+  }
+
+  @Test
+  void opaquePortsGoToTheProxyOnlyWhenThePodNamesThem() {
+    assertEquals(null, flag(named(injected(ANNOTATED, OptIn.POD), ProxyContainer.NAME), OpaquePorts.FLAG),
+        "the proxy's own default");
+    String named = ANNOTATED.replace("team: payments", "fulcrum.io/opaque-ports: '5432, 3306'");
+    assertEquals("3306,5432", flag(named(injected(named, OptIn.POD), ProxyContainer.NAME), OpaquePorts.FLAG));
+    String none = ANNOTATED.replace("team: payments", "fulcrum.io/opaque-ports: ''");
+    assertEquals("", flag(named(injected(none, OptIn.POD), ProxyContainer.NAME), OpaquePorts.FLAG), "none at all");
+  }
+
+  @Test
+  void aBadCaptureAnnotationIsAWarningNamingItAndNoProxy() {
+    String team = "team: payments";
+    assertWarns("fulcrum.io/capture: 'off' is neither enabled nor disabled; no proxy injected", team, "fulcrum.io/capture: 'off'");
+    assertWarns("fulcrum.io/skip-outbound-ports: 'http' is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/skip-outbound-ports: '5432,http'");
+    assertWarns("fulcrum.io/skip-inbound-ports: 70000 is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/skip-inbound-ports: '70000'");
+    assertWarns("fulcrum.io/skip-outbound-cidrs: '10.0.0.0/33' is not an IPv4 CIDR (a.b.c.d/n); no proxy injected",
+        team, "fulcrum.io/skip-outbound-cidrs: 10.0.0.0/33");
+    assertWarns("fulcrum.io/opaque-ports: '' is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/opaque-ports: '3306,'");
+    assertWarns("fulcrum.io/skip-outbound-ports: 'x' is not a port (1-65535); no proxy injected",
+        team, "fulcrum.io/capture: disabled, fulcrum.io/skip-outbound-ports: x");
+  }
+
+  @Test
+  void aPodThatHasTheCaptureAlreadyIsNotInjectedAgain() {
+    String yaml = ANNOTATED.replace("spec:\n", "spec:\n  initContainers: [{name: fulcrum-init, image: fulcrum/proxy:0.1.0}]\n");
+    assertEquals(new Decision.Skip("already has fulcrum-init"), notInjected(yaml, OptIn.POD));
   }
 }

@@ -4,6 +4,7 @@ import dev.fulcrum.contract.capture.CaptureSettings;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,9 +46,14 @@ public final class CaptureCommand implements Runnable {
         description = "Where the proxy takes the pod's outbound connections (default: ${DEFAULT-VALUE}).")
     int outboundPort;
 
-    @Option(names = CaptureSettings.INBOUND_PORT, defaultValue = "" + CaptureSettings.DEFAULT_INBOUND_PORT,
-        description = "The proxy's inbound side, where connections to the pod go (default: ${DEFAULT-VALUE}).")
-    int inboundPort;
+    @Option(names = CaptureSettings.INBOUND_PORT, paramLabel = "PORT",
+        description = "The proxy's inbound side, where connections to the pod go (default: "
+            + CaptureSettings.DEFAULT_INBOUND_PORT + ").")
+    Integer inboundPort;
+
+    @Option(names = CaptureSettings.NO_INBOUND,
+        description = "Capture nothing inbound: for a proxy without an inbound side.")
+    boolean noInbound;
 
     @Option(names = CaptureSettings.SKIP_OUTBOUND_PORTS, split = ",", paramLabel = "PORT",
         description = "Destination ports never captured, comma-separated.")
@@ -66,16 +72,23 @@ public final class CaptureCommand implements Runnable {
       CaptureSettings settings = settings();
       Iptables iptables = iptables();
       iptables.restore(CaptureRules.install(settings, iptables.saveNat()));
+      String inbound = settings.inboundPort().isEmpty() ? "nothing in"
+          : "TCP in to :" + settings.inboundPort().getAsInt() + " (but ports " + settings.skipInboundPorts() + ")";
       spec.commandLine().getOut().println("fulcrum capture: TCP out to :" + settings.outboundPort() + " (but uid "
           + settings.proxyUid() + ", loopback, ports " + settings.skipOutboundPorts() + ", " + settings.skipOutboundCidrs()
-          + "), TCP in to :" + settings.inboundPort() + " (but ports " + settings.skipInboundPorts() + ")");
+          + "), " + inbound);
       return 0;
     }
 
     /** The flags, checked before any rule is touched. */
     CaptureSettings settings() {
+      if (noInbound && inboundPort != null) {
+        throw new UsageException(CaptureSettings.INBOUND_PORT + " and " + CaptureSettings.NO_INBOUND + ": one or the other");
+      }
+      OptionalInt inbound = noInbound ? OptionalInt.empty()
+          : OptionalInt.of(inboundPort == null ? CaptureSettings.DEFAULT_INBOUND_PORT : inboundPort);
       try {
-        return new CaptureSettings(proxyUid, outboundPort, inboundPort, skipOutboundPorts, skipInboundPorts, skipOutboundCidrs);
+        return new CaptureSettings(proxyUid, outboundPort, inbound, skipOutboundPorts, skipInboundPorts, skipOutboundCidrs);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }

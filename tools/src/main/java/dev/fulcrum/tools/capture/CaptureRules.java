@@ -29,10 +29,13 @@ final class CaptureRules {
       lines.add(OUTBOUND_JUMP);
     }
     // Inbound: every TCP connection to the pod goes to the inbound side, but those already dialling
-    // it (meshed callers) and the ports left to others (the proxy's admin, for the kubelet).
-    lines.add(returnFor(INBOUND_CHAIN, "-p tcp --dport " + settings.inboundPort()));
-    settings.skipInboundPorts().forEach(port -> lines.add(returnFor(INBOUND_CHAIN, "-p tcp --dport " + port)));
-    lines.add("-A " + INBOUND_CHAIN + " -p tcp -j REDIRECT --to-ports " + settings.inboundPort());
+    // it (meshed callers) and the ports left to others (the proxy's admin, for the kubelet). A
+    // proxy without an inbound side leaves its chain empty (emptied, if it had rules before).
+    settings.inboundPort().ifPresent(inbound -> {
+      lines.add(returnFor(INBOUND_CHAIN, "-p tcp --dport " + inbound));
+      settings.skipInboundPorts().forEach(port -> lines.add(returnFor(INBOUND_CHAIN, "-p tcp --dport " + port)));
+      lines.add("-A " + INBOUND_CHAIN + " -p tcp -j REDIRECT --to-ports " + inbound);
+    });
     // Outbound: every TCP connection the pod makes goes to the proxy, but the proxy's own (no loop),
     // loopback, and the ports and destinations skipped.
     lines.add(returnFor(OUTBOUND_CHAIN, "-m owner --uid-owner " + settings.proxyUid()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.contract.capture.CaptureSettings;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The restore input, from the settings and the nat table as it is; what iptables makes of it is CaptureTest's. */
@@ -42,6 +43,24 @@ class CaptureRulesTest {
         -A FULCRUM_OUTPUT -p tcp -j REDIRECT --to-ports 15001
         COMMIT
         """, install);
+  }
+
+  @Test
+  void withoutAnInboundPortTheInboundChainIsEmpty() {
+    String install = CaptureRules.install(
+        new CaptureSettings(65532, 15001, OptionalInt.empty(), List.of(), List.of(), List.of()), EMPTY_NAT);
+    assertEquals("""
+        *nat
+        :FULCRUM_PREROUTING - [0:0]
+        :FULCRUM_OUTPUT - [0:0]
+        -A PREROUTING -j FULCRUM_PREROUTING
+        -A OUTPUT -j FULCRUM_OUTPUT
+        -A FULCRUM_OUTPUT -m owner --uid-owner 65532 -j RETURN
+        -A FULCRUM_OUTPUT -o lo -j RETURN
+        -A FULCRUM_OUTPUT -d 127.0.0.0/8 -j RETURN
+        -A FULCRUM_OUTPUT -p tcp -j REDIRECT --to-ports 15001
+        COMMIT
+        """, install, "declared all the same: installed over rules that captured inbound, it empties them");
   }
 
   @Test

@@ -2,7 +2,10 @@ package dev.fulcrum.contract.capture;
 
 import dev.fulcrum.contract.ProxyFlags;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -14,12 +17,14 @@ import java.util.stream.Collectors;
  * @param proxyUid the proxy's user: its own connections are never captured, so there is no loop
  * @param outboundPort where the proxy takes captured outbound connections
  * @param inboundPort the proxy's inbound side: captured inbound connections go there, and meshed
- *     callers dialling it directly are left alone
+ *     callers dialling it directly are left alone; empty for a proxy without one, and then no
+ *     inbound connection is captured (nothing would listen where they were sent)
  * @param skipOutboundPorts destination ports never captured outbound
- * @param skipInboundPorts local ports never captured inbound (the proxy's admin port, say)
+ * @param skipInboundPorts local ports never captured inbound (the proxy's admin port, say); none
+ *     without an inbound port
  * @param skipOutboundCidrs destinations never captured outbound, IPv4 {@code a.b.c.d/n}
  */
-public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, List<Integer> skipOutboundPorts,
+public record CaptureSettings(int proxyUid, int outboundPort, OptionalInt inboundPort, List<Integer> skipOutboundPorts,
     List<Integer> skipInboundPorts, List<String> skipOutboundCidrs) {
   public static final String COMMAND = "capture";
   public static final String INSTALL = "install";
@@ -27,6 +32,8 @@ public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, L
   public static final String PROXY_UID = "--proxy-uid";
   public static final String OUTBOUND_PORT = "--outbound-port";
   public static final String INBOUND_PORT = "--inbound-port";
+  /** Instead of {@link #INBOUND_PORT}: the pod's inbound connections are left alone. */
+  public static final String NO_INBOUND = "--no-inbound";
   public static final String SKIP_OUTBOUND_PORTS = "--skip-outbound-ports";
   public static final String SKIP_INBOUND_PORTS = "--skip-inbound-ports";
   public static final String SKIP_OUTBOUND_CIDRS = "--skip-outbound-cidrs";
@@ -41,17 +48,28 @@ public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, L
     if (proxyUid < 0) {
       throw new IllegalArgumentException(PROXY_UID + ": " + proxyUid + " is not a user id");
     }
-    port(OUTBOUND_PORT, outboundPort);
-    port(INBOUND_PORT, inboundPort);
-    if (outboundPort == inboundPort) {
-      throw new IllegalArgumentException(OUTBOUND_PORT + " and " + INBOUND_PORT + ": both " + inboundPort);
+    each(OUTBOUND_PORT, List.of(outboundPort), CaptureSettings::port);
+    if (inboundPort.isPresent()) {
+      each(INBOUND_PORT, List.of(inboundPort.getAsInt()), CaptureSettings::port);
+      if (outboundPort == inboundPort.getAsInt()) {
+        throw new IllegalArgumentException(OUTBOUND_PORT + " and " + INBOUND_PORT + ": both " + outboundPort);
+      }
     }
     skipOutboundPorts = List.copyOf(skipOutboundPorts);
     skipInboundPorts = List.copyOf(skipInboundPorts);
     skipOutboundCidrs = List.copyOf(skipOutboundCidrs);
-    skipOutboundPorts.forEach(port -> port(SKIP_OUTBOUND_PORTS, port));
-    skipInboundPorts.forEach(port -> port(SKIP_INBOUND_PORTS, port));
-    skipOutboundCidrs.forEach(CaptureSettings::cidr);
+    each(SKIP_OUTBOUND_PORTS, skipOutboundPorts, CaptureSettings::port);
+    each(SKIP_INBOUND_PORTS, skipInboundPorts, CaptureSettings::port);
+    each(SKIP_OUTBOUND_CIDRS, skipOutboundCidrs, CaptureSettings::cidr);
+    if (inboundPort.isEmpty() && !skipInboundPorts.isEmpty()) {
+      throw new IllegalArgumentException(SKIP_INBOUND_PORTS + ": nothing is captured inbound (" + NO_INBOUND + ")");
+    }
+  }
+
+  /** Inbound connections captured too, to {@code inboundPort}. */
+  public CaptureSettings(int proxyUid, int outboundPort, int inboundPort, List<Integer> skipOutboundPorts,
+      List<Integer> skipInboundPorts, List<String> skipOutboundCidrs) {
+    this(proxyUid, outboundPort, OptionalInt.of(inboundPort), skipOutboundPorts, skipInboundPorts, skipOutboundCidrs);
   }
 
   /** The defaults: no skip lists. */
@@ -59,9 +77,47 @@ public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, L
     return new CaptureSettings(DEFAULT_PROXY_UID, DEFAULT_OUTBOUND_PORT, DEFAULT_INBOUND_PORT, List.of(), List.of(), List.of());
   }
 
-  private static void port(String flag, int port) {
+  /**
+   * A list of ports as a pod's annotation writes one, {@code "3306, 5432"}: comma-separated,
+   * spaces allowed, empty for none. What is not a port is refused naming it.
+   */
+  public static List<Integer> parsePorts(String list) {
+    return items(list).stream().map(item -> {
+      if (!item.matches("\\d{1,5}")) {
+        throw new IllegalArgumentException("'" + item + "' is not a port (1-65535)");
+      }
+      int port = Integer.parseInt(item);
+      port(port);
+      return port;
+    }).toList();
+  }
+
+  /** A list of IPv4 CIDRs, {@code "10.0.0.0/8, 192.168.0.0/16"}, as {@link #parsePorts} reads ports. */
+  public static List<String> parseCidrs(String list) {
+    List<String> cidrs = items(list);
+    cidrs.forEach(CaptureSettings::cidr);
+    return cidrs;
+  }
+
+  private static List<String> items(String list) {
+    return list.isBlank() ? List.of() : Arrays.stream(list.split(",", -1)).map(String::strip).toList();
+  }
+
+  /** Each of {@code values} checked, a refusal naming {@code flag}. */
+  private static <T> void each(String flag, List<T> values, Consumer<T> check) {
+    for (T value : values) {
+      try {
+        check.accept(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(flag + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Refuses what is not a port, naming it. */
+  static void port(int port) {
     if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(flag + ": " + port + " is not a port (1-65535)");
+      throw new IllegalArgumentException(port + " is not a port (1-65535)");
     }
   }
 
@@ -75,7 +131,7 @@ public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, L
       valid &= octet.matches("\\d{1,3}") && Integer.parseInt(octet) <= 255;
     }
     if (!valid) {
-      throw new IllegalArgumentException(SKIP_OUTBOUND_CIDRS + ": '" + cidr + "' is not an IPv4 CIDR (a.b.c.d/n)");
+      throw new IllegalArgumentException("'" + cidr + "' is not an IPv4 CIDR (a.b.c.d/n)");
     }
   }
 
@@ -83,8 +139,12 @@ public record CaptureSettings(int proxyUid, int outboundPort, int inboundPort, L
   public List<String> installArgs() {
     List<String> args = new ArrayList<>(List.of(COMMAND, INSTALL,
         PROXY_UID, String.valueOf(proxyUid),
-        OUTBOUND_PORT, String.valueOf(outboundPort),
-        INBOUND_PORT, String.valueOf(inboundPort)));
+        OUTBOUND_PORT, String.valueOf(outboundPort)));
+    if (inboundPort.isPresent()) {
+      args.addAll(List.of(INBOUND_PORT, String.valueOf(inboundPort.getAsInt())));
+    } else {
+      args.add(NO_INBOUND);
+    }
     list(args, SKIP_OUTBOUND_PORTS, skipOutboundPorts.stream().map(String::valueOf).toList());
     list(args, SKIP_INBOUND_PORTS, skipInboundPorts.stream().map(String::valueOf).toList());
     list(args, SKIP_OUTBOUND_CIDRS, skipOutboundCidrs);

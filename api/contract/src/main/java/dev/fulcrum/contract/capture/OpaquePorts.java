@@ -21,27 +21,12 @@ public record OpaquePorts(Set<Integer> ports) {
 
   public OpaquePorts {
     ports = Set.copyOf(new TreeSet<>(ports));
-    for (int port : ports) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException(port + " is not a port (1-65535)");
-      }
-    }
+    ports.forEach(CaptureSettings::port);
   }
 
-  /** {@code 3306,5432}: ports, comma-separated, spaces allowed; empty for none. */
+  /** {@code 3306,5432}: ports, comma-separated, spaces allowed; empty for none ({@link CaptureSettings#parsePorts}). */
   public static OpaquePorts parse(String list) {
-    Set<Integer> ports = new TreeSet<>();
-    for (String item : list.split(",", -1)) {
-      String port = item.strip();
-      if (port.isEmpty() && list.isBlank()) {
-        continue;
-      }
-      if (!port.matches("\\d{1,5}")) {
-        throw new IllegalArgumentException("'" + port + "' is not a port (1-65535)");
-      }
-      ports.add(Integer.parseInt(port));
-    }
-    return new OpaquePorts(ports);
+    return new OpaquePorts(new TreeSet<>(CaptureSettings.parsePorts(list)));
   }
 
   public boolean contains(int port) {
