@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The API server's side of a mutating webhook: sends a pod's AdmissionReview, applies the patch. */
-final class Admission {
+public final class Admission {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private Admission() {}
@@ -53,8 +53,12 @@ final class Admission {
     if (response.getPatch() == null) {
       return pod;
     }
-    JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.getPatch()));
-    JsonNode patched = JsonPatch.apply(patch, JSON.readTree(Serialization.asJson(pod)));
+    return patched(pod, new String(Base64.getDecoder().decode(response.getPatch()), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** {@code pod} with a JSON patch applied, as the API server applies a webhook's. */
+  public static Pod patched(Pod pod, String jsonPatch) throws java.io.IOException {
+    JsonNode patched = JsonPatch.apply(JSON.readTree(jsonPatch), JSON.readTree(Serialization.asJson(pod)));
     return Serialization.unmarshal(patched.toString(), Pod.class);
   }
 

@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fulcrum.api.link.SeedLink;
+import dev.fulcrum.controlplane.injection.CaptureContainer;
+import dev.fulcrum.controlplane.injection.OptIn;
+import dev.fulcrum.controlplane.injection.ProxyContainer;
+import dev.fulcrum.controlplane.injection.SidecarInjector;
+import dev.fulcrum.controlplane.injection.SidecarSettings;
+import dev.fulcrum.it.Admission;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import dev.fulcrum.contract.ProxyFlags;
 import dev.fulcrum.contract.authz.DefaultInboundPolicy;
 import dev.fulcrum.contract.capture.CaptureSettings;
@@ -30,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * runs in the pod, on loopback, where file mode certifies its proxies).
  * Applications in the pod know nothing of Fulcrum: they call services by name, resolved through the
  * pod's /etc/hosts to an address of the remote namespace, where something else listens that
- * would answer if the proxy were bypassed. The command line that captures is the one the
- * injector's init container runs ({@link CaptureSettings#installArgs}).
+ * would answer if the proxy were bypassed. The command line that captures is the one the injector
+ * writes for the pod's init container, taken from its patch.
  */
 class CaptureProxyTest {
   private static final Path LAUNCHER = Path.of(System.getProperty("fulcrum.launcher", "../tools/fulcrum")).toAbsolutePath();
@@ -43,6 +52,22 @@ class CaptureProxyTest {
   private static final int APP_PORT = 7070;
   private static final String APP_IDENTITY = "default/app";
   private static final int METRICS_PORT = 9100;
+
+  /** The application's pod as its owner writes it: the injector adds the capture and the proxy. */
+  private static final String POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: app
+        namespace: default
+        annotations: {fulcrum.io/inject: enabled, fulcrum.io/default-inbound-policy: authenticated}
+      spec:
+        serviceAccountName: app
+        containers:
+          - name: app
+            image: app:1
+            ports: [{containerPort: 7070}]
+      """;
 
   private static NetworkNamespaces namespaces;
   private static ReadableClasspath proxyClasspath;
@@ -78,28 +103,43 @@ class CaptureProxyTest {
     echoIn(namespaces.pod, testClasspath, APP_PORT, "app");
     namespaces.responders(namespaces.pod, "metrics:" + METRICS_PORT);
 
-    // The pod: its traffic captured as the init container does it, then the proxy, as its own user.
-    CaptureSettings capture = new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, CaptureSettings.DEFAULT_OUTBOUND_PORT,
-        CaptureSettings.DEFAULT_INBOUND_PORT, List.of(), List.of(ADMIN_PORT), List.of());
+    // The pod: its traffic captured by the init container the injector writes, then the proxy, as its own user.
+    Pod pod = injected();
+    Container init = pod.getSpec().getInitContainers().get(0);
+    assertEquals(CaptureContainer.NAME, init.getName());
     List<String> install = new ArrayList<>(List.of("ip", "netns", "exec", namespaces.pod, LAUNCHER.toString()));
-    install.addAll(capture.installArgs());
+    install.addAll(init.getArgs());
     NetworkNamespaces.Result installed = NetworkNamespaces.run(Duration.ofSeconds(60), install.toArray(String[]::new));
     assertEquals(0, installed.exitCode(), installed.stderr());
+    List<String> proxyArgs = ProxyContainer.find(pod.getSpec()).orElseThrow().getArgs();
+    assertTrue(proxyArgs.contains(ProxyFlags.CAPTURED), proxyArgs.toString());
+    CaptureSettings capture = new CaptureSettings(CaptureSettings.DEFAULT_PROXY_UID, CaptureSettings.DEFAULT_OUTBOUND_PORT,
+        CaptureSettings.DEFAULT_INBOUND_PORT, List.of(), List.of(ADMIN_PORT), List.of());
+    assertEquals(capture.installArgs(), init.getArgs(), "the injector's capture of this pod");
     proxyClasspath = ReadableClasspath.ofLauncher(LAUNCHER);
     proxyLog = logs.resolve("proxy.log");
-    namespaces.java(namespaces.pod, capture.proxyUid(), proxyClasspath.classpath(), proxyLog, "dev.fulcrum.tools.Fulcrum",
+    Process proxy = namespaces.java(namespaces.pod, capture.proxyUid(), proxyClasspath.classpath(), proxyLog, "dev.fulcrum.tools.Fulcrum",
         ProxyFlags.COMMAND, ProxyFlags.LISTEN_PORT, String.valueOf(capture.outboundPort()),
         ProxyFlags.XDS_SERVER, "127.0.0.1:" + XDS_PORT, ProxyFlags.CAPTURED,
         ProxyFlags.ADMIN_PORT, String.valueOf(ADMIN_PORT),
-        ProxyFlags.IDENTITY, APP_IDENTITY, ProxyFlags.INBOUND_PORT, String.valueOf(capture.inboundPort()),
+        ProxyFlags.IDENTITY, APP_IDENTITY, ProxyFlags.INBOUND_PORT, String.valueOf(capture.inboundPort().getAsInt()),
         ProxyFlags.APP_PORT, String.valueOf(APP_PORT), DefaultInboundPolicy.FLAG, DefaultInboundPolicy.AUTHENTICATED.yamlName());
     try {
-      Await.until(() -> log(proxyLog).contains("proxy listening on") && log(proxyLog).contains("proxy inbound side on"),
+      Await.until(() -> !proxy.isAlive()
+              || log(proxyLog).contains("proxy listening on") && log(proxyLog).contains("proxy inbound side on"),
           Duration.ofSeconds(60), "the proxy listening, both sides");
+      assertTrue(proxy.isAlive(), "the proxy exited");
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nproxy log:\n" + log(proxyLog) + "\ncontrol plane log:\n"
           + log(logs.resolve("control-plane.log")), e);
     }
+  }
+
+  /** The pod as the webhook's patch makes it. */
+  private static Pod injected() throws IOException {
+    Pod pod = Serialization.unmarshal(POD, Pod.class);
+    SidecarInjector.Injection injection = new SidecarInjector(SidecarSettings.defaults()).inject(pod, OptIn.POD, "default");
+    return Admission.patched(pod, Serialization.asJson(injection.patch()));
   }
 
   private static void echo(String classpath, int port, String name) throws IOException, InterruptedException {
