@@ -94,6 +94,14 @@ class InboundDetectionTest {
     }
   }
 
+  /** What a client reads through the inbound port from another port of the application, which says "metrics". */
+  private String readFromAnotherPort() throws IOException {
+    try (ServerSocket metrics = otherPort("metrics")) {
+      goingTo.set(Optional.of(new InetSocketAddress("127.0.0.1", metrics.getLocalPort())));
+      return read();
+    }
+  }
+
   /** A server on another port of the application that says its name and closes. */
   private static ServerSocket otherPort(String name) throws IOException {
     ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -123,10 +131,7 @@ class InboundDetectionTest {
   @Test
   void anotherPortIsPassedThroughWhenThePolicyLetsUnauthenticatedCallersIn() throws Exception {
     start(InboundTls.PERMISSIVE, ALLOWED);
-    try (ServerSocket metrics = otherPort("metrics")) {
-      goingTo.set(Optional.of(new InetSocketAddress("127.0.0.1", metrics.getLocalPort())));
-      assertEquals("metrics", read());
-    }
+    assertEquals("metrics", readFromAnotherPort());
     assertEquals(1, decided.get());
     assertEquals(1, opaque.captured(OpaqueTcp.Reason.OTHER_PORT));
   }
@@ -134,20 +139,14 @@ class InboundDetectionTest {
   @Test
   void anotherPortIsRefusedWhenThePolicyDoesNot() throws Exception {
     start(InboundTls.PERMISSIVE, REFUSED);
-    try (ServerSocket metrics = otherPort("metrics")) {
-      goingTo.set(Optional.of(new InetSocketAddress("127.0.0.1", metrics.getLocalPort())));
-      assertEquals("", read());
-    }
+    assertEquals("", readFromAnotherPort());
     assertEquals(1, opaque.captured(OpaqueTcp.Reason.POLICY));
   }
 
   @Test
   void anotherPortIsRefusedWhenStrictWhateverThePolicy() throws Exception {
     start(InboundTls.STRICT, ALLOWED);
-    try (ServerSocket metrics = otherPort("metrics")) {
-      goingTo.set(Optional.of(new InetSocketAddress("127.0.0.1", metrics.getLocalPort())));
-      assertEquals("", read());
-    }
+    assertEquals("", readFromAnotherPort());
     assertEquals(0, decided.get());
     assertEquals(1, opaque.captured(OpaqueTcp.Reason.STRICT));
   }
