@@ -70,9 +70,21 @@ final class Launcher {
     return response.body();
   }
 
+  /** Ports handed out by {@link #freePort}, never handed out again by this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now, and not one this JVM handed out before: processes bind theirs later (a
+   * sidecar's inbound port only once its policy came), so the same free port given twice would go
+   * to whichever binds first, and the other would fail to start.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      }
     }
   }
 

@@ -18,7 +18,6 @@ import dev.fulcrum.tools.echo.EchoServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,12 +57,6 @@ class ReadinessTest {
     }
   }
 
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   /**
    * Starts a proxy for {@code service} against a control plane that is not there yet, checks it
    * is live but not ready, then starts the control plane (the seed Link, on two echo servers) and
@@ -72,7 +65,7 @@ class ReadinessTest {
   static LateMesh proxyBeforeItsControlPlane(Optional<String> service) throws Exception {
     EchoServer v1 = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "v1");
     EchoServer v2 = EchoServer.start(new InetSocketAddress("127.0.0.1", 0), "v2");
-    int xdsPort = freePort();
+    int xdsPort = Launcher.freePort();
     Proxy proxy = ProxyComponent.create(ProxyConfig.local(0, "127.0.0.1:" + xdsPort, service, "late-cp")).start();
     assertEquals(200, status(proxy, AdminPaths.LIVE), "live from the start");
     assertEquals(503, status(proxy, AdminPaths.READY), "not ready without a control plane");
