@@ -4,11 +4,16 @@ import static dev.fulcrum.it.KubernetesCluster.READY;
 
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Volume;
+import dev.fulcrum.controlplane.injection.ProxyContainer;
 import dev.fulcrum.controlplane.kubernetes.ServiceAccountTokens;
+import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +29,8 @@ import java.util.Objects;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
@@ -34,8 +41,9 @@ import org.testcontainers.utility.DockerImageName;
  * {@code host.docker.internal}), takes its CA from the issuer Secret there (made with
  * docs/deployment.md's openssl steps), has each proxy's token reviewed by it (answered as a real
  * API server answers), and injects pods through its webhook. A pod runs as Kubernetes would, near
- * enough: the injected proxy's container owns the network namespace, with its token where the
- * projected volume puts it and a tmpfs for its key; the other containers join it. Each pod is then
+ * enough: a sandbox owns the network namespace, the init containers (the capture's) run in it to
+ * their end, then the proxy, with its token where the projected volume puts it and a tmpfs for
+ * its key, then the application. Each pod is then
  * written to the API with its address, and so are the EndpointSlices naming it.
  */
 final class DockerKubernetesMesh implements AutoCloseable {
@@ -45,10 +53,11 @@ final class DockerKubernetesMesh implements AutoCloseable {
   private final GenericContainer<?> controlPlane;
   private final List<GenericContainer<?>> started = new ArrayList<>();
 
-  /** A running pod: its containers (the proxy first) and its address. */
-  record RunningPod(List<GenericContainer<?>> containers, String ip) {
-    GenericContainer<?> proxy() {
-      return containers.get(0);
+  /** A running pod: its sandbox (the network namespace, with the published ports), its containers (the proxy first) and its address. */
+  record RunningPod(GenericContainer<?> sandbox, List<GenericContainer<?>> containers, String ip) {
+    /** Where the host reaches the pod's {@code port}. */
+    URI published(int port) {
+      return URI.create("http://localhost:" + sandbox.getMappedPort(port));
     }
   }
 
@@ -98,20 +107,46 @@ final class DockerKubernetesMesh implements AutoCloseable {
   }
 
   /**
-   * Runs the admitted {@code pod}, its proxy's {@code adminPort} published, and writes it to the
-   * API, running at its address, as the kubelet reports it.
+   * Runs the admitted {@code pod} as the kubelet would, its proxy's {@code adminPort} published,
+   * and writes it to the API, running at its address, as the kubelet reports it: the pod's
+   * network namespace (a sandbox, as Kubernetes' pause container, with the pod's host aliases),
+   * then its init containers, each to its end, then the proxy, then the other containers. Each
+   * container runs as its security context says (user, capabilities).
    */
   RunningPod run(Pod pod, int adminPort) {
-    Container sidecar = pod.getSpec().getContainers().stream()
-        .filter(container -> container.getName().equals("fulcrum-proxy")).findFirst()
-        .orElseThrow(() -> new AssertionError("no proxy injected: " + pod));
     String name = pod.getMetadata().getName();
-    GenericContainer<?> proxy = new GenericContainer<>(DockerImageName.parse(sidecar.getImage()))
-        .withCommand(sidecar.getArgs().toArray(String[]::new))
-        .withEnv("JAVA_TOOL_OPTIONS", "-Xshare:on")
+    GenericContainer<?> sandbox = new GenericContainer<>(DockerMesh.DEBIAN_IMAGE)
+        .withCommand("sleep", "infinity")
         .withNetwork(network)
         .withExposedPorts(adminPort)
-        .withLogConsumer(DockerMesh.log(name + "/" + sidecar.getName()))
+        // Nothing listens before the proxy does: running is all a sandbox has to be.
+        .waitingFor(new AbstractWaitStrategy() {
+          @Override
+          protected void waitUntilReady() {
+          }
+        })
+        .withStartupCheckStrategy(new IsRunningStartupCheckStrategy());
+    for (HostAlias alias : pod.getSpec().getHostAliases()) {
+      alias.getHostnames().forEach(host -> sandbox.withExtraHost(host, alias.getIp()));
+    }
+    sandbox.start();
+    started.add(sandbox);
+    String inSandbox = "container:" + sandbox.getContainerId();
+
+    List<Container> initContainers = pod.getSpec().getInitContainers();
+    for (Container init : initContainers) {
+      if (!isProxy(init)) {
+        GenericContainer<?> container = container(init, name, inSandbox)
+            .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(DockerMesh.STARTUP));
+        started.add(container);
+        container.start();
+      }
+    }
+    Container sidecar = java.util.stream.Stream.concat(initContainers.stream(), pod.getSpec().getContainers().stream())
+        .filter(DockerKubernetesMesh::isProxy).findFirst()
+        .orElseThrow(() -> new AssertionError("no proxy injected: " + pod));
+    GenericContainer<?> proxy = container(sidecar, name, inSandbox)
+        .withEnv("JAVA_TOOL_OPTIONS", "-Xshare:on")
         .waitingFor(Wait.forLogMessage(".*proxy listening on.*\\s", 1).withStartupTimeout(DockerMesh.STARTUP));
     for (VolumeMount mount : sidecar.getVolumeMounts()) {
       io.fabric8.kubernetes.api.model.Volume volume = pod.getSpec().getVolumes().stream()
@@ -126,25 +161,44 @@ final class DockerKubernetesMesh implements AutoCloseable {
         proxy.withTmpFs(Map.of(mount.getMountPath(), "rw,mode=1777"));
       }
     }
-    proxy.start();
     started.add(proxy);
+    proxy.start();
     List<GenericContainer<?>> containers = new ArrayList<>(List.of(proxy));
     for (Container container : pod.getSpec().getContainers()) {
       if (container != sidecar) {
-        GenericContainer<?> app = new GenericContainer<>(DockerImageName.parse(container.getImage()))
-            .withCommand(container.getArgs().toArray(String[]::new))
-            .withNetworkMode("container:" + proxy.getContainerId())
-            .withLogConsumer(DockerMesh.log(name + "/" + container.getName()))
+        GenericContainer<?> app = container(container, name, inSandbox)
             .withStartupCheckStrategy(new IsRunningStartupCheckStrategy());
-        app.start();
         started.add(app);
+        app.start();
         containers.add(app);
       }
     }
-    String ip = proxy.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
+    String ip = sandbox.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
     cluster.kubectl.resource(new PodBuilder(pod).withNewStatus().withPhase("Running").withPodIP(ip).endStatus().build())
         .create();
-    return new RunningPod(containers, ip);
+    return new RunningPod(sandbox, containers, ip);
+  }
+
+  private static boolean isProxy(Container container) {
+    return container.getName().equals(ProxyContainer.NAME);
+  }
+
+  /** {@code spec}'s image and arguments in the pod's network namespace, as its security context says. */
+  private static GenericContainer<?> container(Container spec, String pod, String networkMode) {
+    SecurityContext security = Objects.requireNonNullElseGet(spec.getSecurityContext(), SecurityContext::new);
+    Capabilities capabilities = Objects.requireNonNullElseGet(security.getCapabilities(), Capabilities::new);
+    return new GenericContainer<>(DockerImageName.parse(spec.getImage()))
+        .withCommand(spec.getArgs().toArray(String[]::new))
+        .withNetworkMode(networkMode)
+        .withLogConsumer(DockerMesh.log(pod + "/" + spec.getName()))
+        .withCreateContainerCmdModifier(cmd -> {
+          if (security.getRunAsUser() != null) {
+            cmd.withUser(String.valueOf(security.getRunAsUser()));
+          }
+          cmd.getHostConfig()
+              .withCapDrop(capabilities.getDrop().stream().map(Capability::valueOf).toArray(Capability[]::new))
+              .withCapAdd(capabilities.getAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        });
   }
 
   /** The Service {@code name} on {@code port}, its one EndpointSlice naming {@code pod} at its application's {@code podPort}. */

@@ -40,6 +40,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class DockerMesh implements AutoCloseable {
   static final DockerImageName PROXY_IMAGE = DockerImageName.parse("fulcrum/proxy:0.1.0");
+  /** The Debian base the images are sliced from (deploy/build-images.sh): it has {@code sleep}. */
+  static final DockerImageName DEBIAN_IMAGE = DockerImageName.parse("fulcrum/debian:bookworm");
   static final DockerImageName CONTROL_PLANE_IMAGE = DockerImageName.parse("fulcrum/control-plane:0.1.0");
   static final String SERVICE = "grpc-service.default.svc.cluster.local:50051";
   static final Duration STARTUP = Duration.ofSeconds(60);

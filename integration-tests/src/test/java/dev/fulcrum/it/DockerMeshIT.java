@@ -45,9 +45,8 @@ class DockerMeshIT {
       "- {name: grpc-service-v2, port: 7002}\n    - {name: grpc-service-v3, port: 7003}");
   private static final int CALLERS = 4;
   /**
-   * An application that calls its sidecar on loopback, as docs/deployment.md tells it to. These
-   * pods run their containers but not their init containers (nor iptables), so nothing would capture
-   * their traffic: they opt out of capture, and are injected as such pods are.
+   * An application that calls its sidecar on loopback, as docs/deployment.md tells pods that opt
+   * out of capture to (DockerMesh runs a pod's containers, not its init containers).
    */
   private static final String CLIENT_POD = """
       apiVersion: v1
@@ -65,6 +64,28 @@ class DockerMeshIT {
           - name: client
             image: fulcrum/proxy:0.1.0
             args: [bench, --target, "127.0.0.1:15001", --duration, 120s, --concurrency, "2"]
+      """;
+
+  /**
+   * An unchanged application, captured: it calls the service by its name (resolved by the pod's
+   * host alias to an address in TEST-NET-1, as a ClusterIP, which only the capture answers), as a
+   * user of its own, the proxy's being the one capture leaves alone.
+   */
+  private static final String CAPTURED_CLIENT_POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: echo-client
+        namespace: default
+        annotations: {fulcrum.io/inject: enabled}
+      spec:
+        serviceAccountName: client
+        hostAliases: [{ip: 192.0.2.10, hostnames: [grpc-service.default.svc.cluster.local]}]
+        containers:
+          - name: client
+            image: fulcrum/proxy:0.1.0
+            args: [bench, --target, "grpc-service.default.svc.cluster.local:50051", --duration, 120s, --concurrency, "2"]
+            securityContext: {runAsUser: 1000}
       """;
 
   @BeforeAll
@@ -211,7 +232,7 @@ class DockerMeshIT {
   }
 
   @Test
-  void injectedPodsCallEachOtherOverMtlsBetweenTheirSidecars() throws Exception {
+  void anUnchangedApplicationsCallsAreCapturedAndGoOverMtlsToBothInjectedPods() throws Exception {
     try (DockerKubernetesMesh mesh = new DockerKubernetesMesh()) {
       mesh.cluster().apply(SeedLink.YAML);
       for (int v = 1; v <= 2; v++) {
@@ -222,7 +243,7 @@ class DockerMeshIT {
             metadata:
               name: echo-v%1$d
               namespace: default
-              annotations: {fulcrum.io/inject: enabled, fulcrum.io/capture: disabled, fulcrum.io/inbound-tls: strict}
+              annotations: {fulcrum.io/inject: enabled, fulcrum.io/inbound-tls: strict}
             spec:
               serviceAccountName: echo-v%1$d
               containers:
@@ -234,9 +255,9 @@ class DockerMeshIT {
         DockerKubernetesMesh.RunningPod pod = mesh.run(echo, 9990);
         mesh.service("grpc-service-v" + v, 7000 + v, pod, "echo-v" + v, 7000 + v);
       }
-      Pod client = Admission.admit(CLIENT_POD, mesh.webhook(), mesh.webhookCertificate());
+      Pod client = Admission.admit(CAPTURED_CLIENT_POD, mesh.webhook(), mesh.webhookCertificate());
       DockerKubernetesMesh.RunningPod pod = mesh.run(client, 9990);
-      URI admin = URI.create("http://localhost:" + pod.proxy().getMappedPort(9990));
+      URI admin = pod.published(9990);
       Await.until(() -> answer(admin.resolve(AdminPaths.STATS)).map(DockerMeshIT::backendsWithRequests).orElse(0L) == 2,
           Duration.ofSeconds(60), "the client's sidecar's /stats showing calls to both echo pods");
       ProxyStats stats = StatsJson.read(get(admin.resolve(AdminPaths.STATS)));
@@ -249,6 +270,9 @@ class DockerMeshIT {
         assertTrue(backend.getBackend().endsWith(":4143"), "to the pod's inbound side: " + backend);
         assertEquals(0, backend.getFailures(), "no call failed: " + backend);
       }
+      String metrics = get(admin.resolve(AdminPaths.METRICS));
+      assertTrue(PrometheusText.sum(metrics, "fulcrum_captured_connections_total", "handling=\"balanced\"") >= 1,
+          "the application's connection captured and balanced:\n" + metrics);
     }
   }
 

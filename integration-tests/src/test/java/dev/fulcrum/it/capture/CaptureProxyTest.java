@@ -12,6 +12,7 @@ import dev.fulcrum.controlplane.injection.ProxyContainer;
 import dev.fulcrum.controlplane.injection.SidecarInjector;
 import dev.fulcrum.controlplane.injection.SidecarSettings;
 import dev.fulcrum.it.Admission;
+import dev.fulcrum.it.PrometheusText;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -188,10 +189,7 @@ class CaptureProxyTest {
   private static double metric(String name, String label) throws IOException {
     String metrics = namespaces.exchange(namespaces.pod, "127.0.0.1", ADMIN_PORT,
         "GET /metrics HTTP/1.0\r\nHost: admin\r\n\r\n");
-    return metrics.lines()
-        .filter(line -> line.startsWith(name + "{") && line.contains(label))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+    return PrometheusText.sum(metrics, name, label);
   }
 
   @Test

@@ -75,7 +75,7 @@ public final class CaptureCommand implements Runnable {
       String inbound = settings.inboundPort().isEmpty() ? "nothing in"
           : "TCP in to :" + settings.inboundPort().getAsInt() + " (but ports " + settings.skipInboundPorts() + ")";
       spec.commandLine().getOut().println("fulcrum capture: TCP out to :" + settings.outboundPort() + " (but uid "
-          + settings.proxyUid() + ", loopback, ports " + settings.skipOutboundPorts() + ", " + settings.skipOutboundCidrs()
+          + settings.proxyUid() + ", loopback, ports " + settings.skipOutboundPorts() + ", CIDRs " + settings.skipOutboundCidrs()
           + "), " + inbound);
       return 0;
     }
