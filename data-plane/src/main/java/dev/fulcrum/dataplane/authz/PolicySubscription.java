@@ -5,7 +5,6 @@ import dev.fulcrum.dataplane.ProxyConfig;
 import dev.fulcrum.dataplane.xds.ControlPlaneChannel;
 import dev.fulcrum.dataplane.xds.ListenerSubscription;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
-import java.time.Duration;
 import java.util.List;
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -22,8 +21,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class PolicySubscription implements ListenerSubscription.Handler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PolicySubscription.class);
-  /** How often the wait for the first policy says what it is waiting for. */
-  static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
 
   private final String target;
   private final String listenerName;
@@ -56,7 +53,7 @@ public final class PolicySubscription implements ListenerSubscription.Handler, A
 
   /** Waits until the first policy is in force, saying every so often what it waits for. */
   public void awaitFirstPolicy() throws InterruptedException {
-    while (!policies.awaitFirst(STILL_WAITING_EVERY)) {
+    while (!policies.awaitFirst(ListenerSubscription.STILL_WAITING_EVERY)) {
       log.warn("inbound side: no policy yet from the control plane at {} (Listener {}); not listening until one"
           + " comes", target, listenerName);
     }

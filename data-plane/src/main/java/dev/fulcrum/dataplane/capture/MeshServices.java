@@ -7,7 +7,6 @@ import dev.fulcrum.dataplane.xds.ListenerSubscription;
 import dev.fulcrum.dataplane.xds.RefusedResponseException;
 import dev.fulcrum.dataplane.xds.XdsBootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class MeshServices implements ListenerSubscription.Handler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MeshServices.class);
-  static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
 
   private final String target;
   private final XdsBootstrap bootstrap;
@@ -64,7 +62,7 @@ public final class MeshServices implements ListenerSubscription.Handler, AutoClo
 
   /** Waits until the first names came, saying every so often what it waits for. */
   public void awaitFirst() throws InterruptedException {
-    while (!first.await(STILL_WAITING_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+    while (!first.await(ListenerSubscription.STILL_WAITING_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
       log.warn("outbound side: no service names yet from the control plane at {}; not taking captured connections"
           + " until they come", target);
     }

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class ListenerSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ListenerSubscription.class);
   public static final String TYPE_URL = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  /** How often a wait for the first response says what it is waiting for. */
+  public static final Duration STILL_WAITING_EVERY = Duration.ofSeconds(10);
   public static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   /** What the subscription's Listeners are for. */
