@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fulcrum.api.link.ClusterLink;
 import dev.fulcrum.api.link.Link;
 import dev.fulcrum.api.link.SeedLink;
 import dev.fulcrum.controlplane.injection.OptIn;
@@ -125,11 +126,12 @@ class DeployManifestsTest {
   @Test
   void everyManifestIsTypedObjects() throws IOException {
     List<String> files;
-    try (Stream<Path> paths = Stream.concat(Files.list(DEPLOY), Files.list(DEPLOY.resolve("example")))) {
+    try (Stream<Path> paths = Stream.of("", "example", "multicluster").flatMap(DeployManifestsTest::list)) {
       files = paths.filter(p -> p.toString().endsWith(".yaml")).map(p -> DEPLOY.relativize(p).toString()).sorted().toList();
     }
     assertEquals(List.of("control-plane-rbac.yaml", "control-plane.yaml", "example/client.yaml", "example/echo.yaml",
-        "example/link.yaml", "identity.yaml", "namespace.yaml", "sidecar-injector.yaml"), files);
+        "example/link.yaml", "identity.yaml", "multicluster/remote-access.yaml", "namespace.yaml", "sidecar-injector.yaml"),
+        files);
     for (String file : files) {
       List<HasMetadata> objects = load(file);
       assertFalse(objects.isEmpty(), file);
@@ -139,6 +141,43 @@ class DeployManifestsTest {
     }
     assertNotNull(one("crds/links.linkerd.io-v1.yml", CustomResourceDefinition.class, "links.linkerd.io"));
     assertNotNull(one("crds/authorizations.linkerd.io-v1.yml", CustomResourceDefinition.class, "authorizations.linkerd.io"));
+    assertNotNull(one("crds/clusterlinks.linkerd.io-v1.yml", CustomResourceDefinition.class, "clusterlinks.linkerd.io"));
+  }
+
+  /** What {@code role} grants, as {@code GROUP/RESOURCE:VERB}. */
+  private static Set<String> granted(ClusterRole role) {
+    Set<String> granted = new TreeSet<>();
+    role.getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
+        rule.getVerbs().forEach(verb -> granted.add(group + "/" + resource + ":" + verb)))));
+    return granted;
+  }
+
+  private static Stream<Path> list(String directory) {
+    try {
+      return Files.list(DEPLOY.resolve(directory)).toList().stream();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aLinkedClusterGrantsItsMirrorsReadingServicesAndEndpointSlicesOnly() throws IOException {
+    String file = "multicluster/remote-access.yaml";
+    ClusterRole role = one(file, ClusterRole.class, ClusterLink.MIRROR_ACCOUNT);
+    Set<String> granted = granted(role);
+    assertEquals(new TreeSet<>(List.of("/services:get", "/services:list", "/services:watch",
+        "discovery.k8s.io/endpointslices:get", "discovery.k8s.io/endpointslices:list",
+        "discovery.k8s.io/endpointslices:watch")), granted);
+    role.getRules().forEach(rule -> assertTrue(rule.getResourceNames().isEmpty() && rule.getNonResourceURLs().isEmpty()));
+    ClusterRoleBinding binding = one(file, ClusterRoleBinding.class, ClusterLink.MIRROR_ACCOUNT);
+    assertEquals(ClusterLink.MIRROR_ACCOUNT, binding.getRoleRef().getName());
+    assertEquals(1, binding.getSubjects().size());
+    ServiceAccount account = one(file, ServiceAccount.class, binding.getSubjects().get(0).getName());
+    assertEquals(NAMESPACE, account.getMetadata().getNamespace());
+    io.fabric8.kubernetes.api.model.Secret token = one(file, io.fabric8.kubernetes.api.model.Secret.class, ClusterLink.MIRROR_TOKEN_SECRET);
+    assertEquals("kubernetes.io/service-account-token", token.getType());
+    assertEquals(ClusterLink.MIRROR_ACCOUNT, account.getMetadata().getName());
+    assertEquals(account.getMetadata().getName(), token.getMetadata().getAnnotations().get("kubernetes.io/service-account.name"));
   }
 
   /**
@@ -194,9 +233,7 @@ class DeployManifestsTest {
   @Test
   void rbacIsLeastPrivilege() throws IOException {
     ClusterRole role = one("control-plane-rbac.yaml", ClusterRole.class, NAME);
-    Set<String> granted = new TreeSet<>();
-    role.getRules().forEach(rule -> rule.getApiGroups().forEach(group -> rule.getResources().forEach(resource ->
-        rule.getVerbs().forEach(verb -> granted.add(group + "/" + resource + ":" + verb)))));
+    Set<String> granted = granted(role);
     // Informers list and watch (pods: ProxyPods, for the dashboard and meshed endpoints; namespaces:
     // the injector's NamespaceCache); StatusWriter sends a JSON patch to links/status and
     // authorizations/status and nothing else.

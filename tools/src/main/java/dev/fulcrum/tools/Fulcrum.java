@@ -5,6 +5,7 @@ import dev.fulcrum.tools.bench.FloodCommand;
 import dev.fulcrum.tools.capture.CaptureCommand;
 import dev.fulcrum.tools.demo.DemoCommand;
 import dev.fulcrum.tools.echo.EchoCommand;
+import dev.fulcrum.tools.multicluster.MulticlusterCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,13 +42,15 @@ public final class Fulcrum implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  /** The launcher, with its exit codes and one-line errors (tests run commands through it). */
+  public static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Fulcrum());
     // The proxy's image leaves the control plane's jars out; these commands need them.
     if (hasControlPlane()) {
       line.addSubcommand(new ControlPlaneCommand());
       line.addSubcommand(new DemoCommand());
       line.addSubcommand(new StatCommand());
+      line.addSubcommand(new MulticlusterCommand());
     }
     line.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println(

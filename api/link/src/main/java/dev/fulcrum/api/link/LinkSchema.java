@@ -14,6 +14,8 @@ public final class LinkSchema {
    */
   public static final String HOST = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final int HOST_MAX_LENGTH = 253;
+  /** A DNS label (RFC 1123): a cluster's name, which suffixes its mirrored Services' names. */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   /** A gRPC method path, {@code /pkg.Service/Method}, or {@code /pkg.Service/*} for a whole service. */
   public static final String METHOD = "^/[A-Za-z_][A-Za-z0-9_.]*/([A-Za-z_][A-Za-z0-9_]*|\\*)$";
   /**
