@@ -235,7 +235,8 @@ public final class LinkValidator {
     }
   }
 
-  private static boolean host(String field, String host, List<String> errors) {
+  /** Whether {@code host} is a DNS name or IPv4 address; an error naming {@code field} if not. */
+  public static boolean host(String field, String host, List<String> errors) {
     if (host == null || host.isEmpty()) {
       errors.add(field + ": is required");
       return false;
@@ -247,7 +248,8 @@ public final class LinkValidator {
     return true;
   }
 
-  private static boolean port(String field, Integer port, List<String> errors) {
+  /** Whether {@code port} is given and a port; an error naming {@code field} if not. */
+  public static boolean port(String field, Integer port, List<String> errors) {
     if (port == null) {
       errors.add(field + ": is required");
       return false;

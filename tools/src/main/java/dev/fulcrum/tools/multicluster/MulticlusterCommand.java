@@ -3,6 +3,7 @@ package dev.fulcrum.tools.multicluster;
 import dev.fulcrum.api.link.ClusterLink;
 import dev.fulcrum.api.link.ClusterLinkSpec;
 import dev.fulcrum.api.link.LinkSchema;
+import dev.fulcrum.controlplane.multicluster.ClusterLinkValidator;
 import dev.fulcrum.tools.Fulcrum.UnreachableException;
 import dev.fulcrum.tools.Fulcrum.UsageException;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -50,11 +51,6 @@ public final class MulticlusterCommand implements Runnable {
       throw new UsageException("--name " + name + ": not a DNS label (lower case letters, digits and '-')");
     }
     return name;
-  }
-
-  /** An exception's message on one line: a parser's runs over several. */
-  static String firstLine(Exception e) {
-    return Objects.requireNonNullElse(e.getMessage(), e.toString()).lines().findFirst().orElse("").strip();
   }
 
   @Command(name = "link", mixinStandardHelpOptions = true,
@@ -129,7 +125,7 @@ public final class MulticlusterCommand implements Runnable {
         return Config.fromKubeconfig(context, text, kubeconfig.toString());
       } catch (RuntimeException e) {
         throw new UsageException("--kubeconfig " + kubeconfig + ": not a kubeconfig"
-            + (context == null ? "" : " with context " + context) + " (" + firstLine(e) + ")");
+            + (context == null ? "" : " with context " + context) + " (" + ClusterLinkValidator.firstLine(e) + ")");
       }
     }
 
@@ -141,7 +137,7 @@ public final class MulticlusterCommand implements Runnable {
         secret = client.secrets().inNamespace(namespace).withName(ClusterLink.MIRROR_TOKEN_SECRET).get();
       } catch (KubernetesClientException e) {
         throw new UnreachableException("the remote API server at " + client.getMasterUrl() + " did not give Secret "
-            + where + ": " + firstLine(e));
+            + where + ": " + ClusterLinkValidator.firstLine(e));
       }
       if (secret == null) {
         throw new UsageException("no Secret " + where + " in the remote cluster: apply "
