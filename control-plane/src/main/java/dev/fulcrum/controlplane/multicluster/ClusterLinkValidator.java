@@ -30,9 +30,6 @@ import javax.inject.Inject;
  */
 public final class ClusterLinkValidator {
   private static final Pattern DNS_LABEL = Pattern.compile(LinkSchema.DNS_LABEL);
-  /** Mirrors are named {@code SERVICE-CLUSTER}, at most 63 characters: leave a Service room for a name. */
-  static final int MAX_CLUSTER_NAME = 40;
-  static final String DEFAULT_DOMAIN = "cluster.local";
 
   @Inject
   public ClusterLinkValidator() {}
@@ -50,7 +47,8 @@ public final class ClusterLinkValidator {
       errors.add("spec: is required");
     } else {
       String name = clusterName(spec.cluster(), errors);
-      String domain = spec.cluster() == null || spec.cluster().domain() == null ? DEFAULT_DOMAIN : spec.cluster().domain();
+      String domain = spec.cluster() == null || spec.cluster().domain() == null
+          ? ClusterLinkSpec.ClusterRef.DEFAULT_DOMAIN : spec.cluster().domain();
       if (spec.cluster() != null && spec.cluster().domain() != null) {
         LinkValidator.host("spec.cluster.domain", domain, errors);
       }
@@ -77,11 +75,17 @@ public final class ClusterLinkValidator {
       errors.add("spec.cluster.name: is required");
       return null;
     }
-    if (cluster.name().length() > MAX_CLUSTER_NAME || !DNS_LABEL.matcher(cluster.name()).matches()) {
-      errors.add("spec.cluster.name: '" + cluster.name() + "' is not a DNS label of at most " + MAX_CLUSTER_NAME
+    clusterNameProblem(cluster.name()).ifPresent(problem -> errors.add("spec.cluster.name: " + problem));
+    return cluster.name();
+  }
+
+  /** Why {@code name} cannot name a cluster, if it cannot: the CLI that writes ClusterLinks asks too. */
+  public static Optional<String> clusterNameProblem(String name) {
+    if (name.length() > ClusterLinkSpec.ClusterRef.MAX_NAME || !DNS_LABEL.matcher(name).matches()) {
+      return Optional.of("'" + name + "' is not a DNS label of at most " + ClusterLinkSpec.ClusterRef.MAX_NAME
           + " characters (it suffixes mirrored Services' names)");
     }
-    return cluster.name();
+    return Optional.empty();
   }
 
   /** The remote API server as the Secret's kubeconfig says, read with its current context. */

@@ -2,7 +2,6 @@ package dev.fulcrum.tools.multicluster;
 
 import dev.fulcrum.api.link.ClusterLink;
 import dev.fulcrum.api.link.ClusterLinkSpec;
-import dev.fulcrum.api.link.LinkSchema;
 import dev.fulcrum.controlplane.multicluster.ClusterLinkValidator;
 import dev.fulcrum.tools.Fulcrum.UnreachableException;
 import dev.fulcrum.tools.Fulcrum.UsageException;
@@ -47,9 +46,9 @@ public final class MulticlusterCommand implements Runnable {
 
   /** {@code name}, if it can name a cluster (it suffixes mirrored Services' names). */
   static String clusterName(String name) {
-    if (!name.matches(LinkSchema.DNS_LABEL) || name.length() > 63) {
-      throw new UsageException("--name " + name + ": not a DNS label (lower case letters, digits and '-')");
-    }
+    ClusterLinkValidator.clusterNameProblem(name).ifPresent(problem -> {
+      throw new UsageException("--name: " + problem);
+    });
     return name;
   }
 
@@ -75,7 +74,7 @@ public final class MulticlusterCommand implements Runnable {
         description = "Where Fulcrum runs, in both clusters (default: ${DEFAULT-VALUE}).")
     String namespace;
 
-    @Option(names = "--cluster-domain", defaultValue = "cluster.local",
+    @Option(names = "--cluster-domain", defaultValue = ClusterLinkSpec.ClusterRef.DEFAULT_DOMAIN,
         description = "The remote cluster's domain (default: ${DEFAULT-VALUE}).")
     String domain;
 

@@ -169,8 +169,11 @@ class MulticlusterCommandTest {
     assertEquals(1, bad.err().lines().count(), bad.err());
 
     Run name = run("multicluster", "link", "--name", "East_1", "--kubeconfig", kubeconfig.toString());
-    assertEquals(List.of(2, "fulcrum multicluster link: --name East_1: not a DNS label (lower case letters, digits and '-')"),
-        List.of(name.exit(), name.err().strip()));
+    assertEquals(List.of(2, "fulcrum multicluster link: --name: 'East_1' is not a DNS label of at most 40 characters "
+        + "(it suffixes mirrored Services' names)"), List.of(name.exit(), name.err().strip()));
+    // As long as the control plane takes (a mirror's name must fit a Service's), not a DNS label's 63.
+    Run long41 = run("multicluster", "link", "--name", "e".repeat(41), "--kubeconfig", kubeconfig.toString());
+    assertEquals(2, long41.exit(), long41.err());
 
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -29,8 +29,12 @@ public record ClusterLinkSpec(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ClusterRef(
-      @Required @Pattern(LinkSchema.DNS_LABEL) @Size(max = 63) String name,
-      @Pattern(LinkSchema.HOST) @Size(max = LinkSchema.HOST_MAX_LENGTH) String domain) {}
+      @Required @Pattern(LinkSchema.DNS_LABEL) @Size(max = ClusterRef.MAX_NAME) String name,
+      @Pattern(LinkSchema.HOST) @Size(max = LinkSchema.HOST_MAX_LENGTH) String domain) {
+    /** Mirrors are named {@code SERVICE-CLUSTER}, at most 63 characters: this leaves a Service room for a name. */
+    public static final int MAX_NAME = 40;
+    public static final String DEFAULT_DOMAIN = "cluster.local";
+  }
 
   /**
    * The Secret, in the ClusterLink's namespace, whose {@code key} ({@link #DEFAULT_KEY} if absent)

@@ -39,6 +39,8 @@ class ClusterLinkCrdTest {
   void theSchemaRefusesWhatItCanNamingTheField() throws IOException {
     assertEquals(List.of("spec.cluster.name: \"East\" should match '" + LinkSchema.DNS_LABEL + "'"),
         CRD.check(EXAMPLE.replace("cluster: {name: east", "cluster: {name: East")));
+    assertEquals(List.of("spec.cluster.name: may not be longer than " + ClusterLinkSpec.ClusterRef.MAX_NAME),
+        CRD.check(EXAMPLE.replace("cluster: {name: east", "cluster: {name: " + "e".repeat(ClusterLinkSpec.ClusterRef.MAX_NAME + 1))));
     assertEquals(List.of("spec.credentials: Required value"),
         CRD.check(EXAMPLE.replace("  credentials: {secret: cluster-credentials-east, key: kubeconfig}\n", "")));
     assertEquals(List.of("spec.gateway.port: should be less than or equal to 65535"),
